@@ -1,0 +1,65 @@
+"""`make bench`: print CVM Lab's speed figures. Loopback only; every load is bounded in time.
+
+Figures from one run on a shared 2-core machine are noisy: compare figures within a run.
+"""
+
+import http.cookies
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import loadgen  # noqa: E402
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+
+
+def prepare_database(directory: str) -> dict[str, str]:
+    env = {"SQLITE_PATH": str(Path(directory) / "bench.sqlite3"), "DEBUG": "0"}
+    for command in (["migrate", "--noinput", "--verbosity", "0"], ["loadcontent"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            check=True,
+            capture_output=True,
+        )
+    return env
+
+
+def session_cookie(base: str, path: str) -> str:
+    """A returning learner's cookie: the first visit has already saved the session."""
+    with urllib.request.urlopen(base + path) as response:
+        cookie = http.cookies.SimpleCookie(response.headers.get("Set-Cookie", ""))
+    return "; ".join(f"{key}={morsel.value}" for key, morsel in cookie.items())
+
+
+def bench_lessons(base: str) -> None:
+    lesson = "/lessons/architecture/"
+    headers = {"Cookie": session_cookie(base, lesson)}
+    loadgen.load(base, [lesson, "/bench/bare"], seconds=1, headers=headers)  # warm up
+    bare = loadgen.load(base, ["/bench/bare"], seconds=SECONDS, headers=headers)
+    page = loadgen.load(base, [lesson], seconds=SECONDS, headers=headers)
+    print(f"  bare Django view      {bare.summary()}")
+    print(f"  lesson page           {page.summary()}")
+    print(f"  lesson / bare ratio   {page.per_second / bare.per_second:.2f} (goal >= 0.6)")
+
+
+def main() -> None:
+    print("CVM Lab benchmarks")
+    print("engine")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "bench_engine.py")], check=True)
+    with tempfile.TemporaryDirectory() as directory:
+        env = prepare_database(directory)
+        with loadgen.gunicorn("bench.wsgi", env, workers=2) as base:
+            print(f"http (gunicorn, 2 sync workers, 16 client threads, {SECONDS:.0f} s each)")
+            bench_lessons(base)
+
+
+if __name__ == "__main__":
+    main()

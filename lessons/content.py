@@ -1,0 +1,164 @@
+"""Load the course from files in the repo into the database, idempotently.
+
+The files under lessons/content/ are the source of truth. `sync()` creates what is new, updates
+what changed, leaves the rest alone and deletes what left the files, all in one transaction.
+"""
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from simulator.engine import LAYERS, PRESETS
+
+from lessons import markup
+from lessons.models import GlossaryTerm, Lesson
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+WORDS_PER_MINUTE = 200
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
+
+
+class ContentError(ValueError):
+    """A content file that cannot be loaded: the message names the file and what to fix."""
+
+
+@dataclass
+class SyncReport:
+    counts: dict[str, Counter] = field(default_factory=dict)
+
+    def count(self, kind: str, outcome: str) -> None:
+        self.counts.setdefault(kind, Counter())[outcome] += 1
+
+    def created(self) -> int:
+        return sum(counter["created"] for counter in self.counts.values())
+
+    def lines(self) -> list[str]:
+        outcomes = ("created", "updated", "unchanged", "deleted")
+        return [
+            f"{kind}: " + ", ".join(f"{counter[o]} {o}" for o in outcomes)
+            for kind, counter in self.counts.items()
+        ]
+
+
+def draw_stack(layers: list[str], caption: str) -> str:
+    unknown = [slug for slug in layers if slug not in LAYERS]
+    if unknown:
+        raise markup.MarkupError(f"Unknown layer in a stack diagram: {', '.join(unknown)}.")
+    return render_to_string(
+        "lessons/stack_diagram.html",
+        {"layers": [LAYERS[slug] for slug in layers], "caption": caption},
+    ).strip()
+
+
+def _save(model, report: SyncReport, kind: str, slug: str, values: dict) -> None:
+    """update_or_create that tells created, updated and unchanged apart."""
+    obj = model.objects.filter(slug=slug).first()
+    if obj is None:
+        model.objects.create(slug=slug, **values)
+        report.count(kind, "created")
+        return
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+    report.count(kind, "updated" if changed else "unchanged")
+
+
+def _delete_missing(model, report: SyncReport, kind: str, slugs: set[str]) -> None:
+    _, per_model = model.objects.exclude(slug__in=slugs).delete()
+    for _ in range(per_model.get(model._meta.label, 0)):
+        report.count(kind, "deleted")
+
+
+def _read_front_matter(path: Path) -> tuple[dict, str]:
+    match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    if not match:
+        raise ContentError(f"{path.name}: begins without a '---' front matter block.")
+    meta = yaml.safe_load(match[1])
+    if not isinstance(meta, dict):
+        raise ContentError(f"{path.name}: the front matter is not a mapping of keys to values.")
+    return meta, match[2]
+
+
+def _require(meta: dict, key: str, kind: type, source: str):
+    value = meta.get(key)
+    if not isinstance(value, kind) or (isinstance(value, str | list) and not value):
+        raise ContentError(f"{source}: '{key}' must be a non-empty {kind.__name__}.")
+    return value
+
+
+def load_glossary(content_dir: Path) -> dict[str, dict]:
+    path = content_dir / "glossary.yaml"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    terms: dict[str, dict] = {}
+    for entry in entries:
+        slug = _require(entry, "slug", str, path.name)
+        if not SLUG.match(slug) or slug in terms:
+            raise ContentError(f"{path.name}: '{slug}' is not a new lowercase slug.")
+        definition = markup.render(_require(entry, "definition", str, f"{path.name} {slug}"))
+        terms[slug] = {
+            "term": _require(entry, "term", str, f"{path.name} {slug}"),
+            "definition_html": definition.html,
+        }
+    return terms
+
+
+def load_lesson(path: Path, term_urls: dict[str, tuple[str, str]]) -> dict:
+    meta, body = _read_front_matter(path)
+    slug = _require(meta, "slug", str, path.name)
+    if not SLUG.match(slug):
+        raise ContentError(
+            f"{path.name}: slug '{slug}' must be lowercase letters, digits, hyphens."
+        )
+    key_terms = meta.get("key_terms") or []
+    for term in key_terms:
+        if term not in term_urls:
+            raise ContentError(f"{path.name}: key term '{term}' is not in the glossary.")
+    for key in ("simulator_preset", "simulator_compare"):
+        if meta.get(key) and meta[key] not in PRESETS:
+            raise ContentError(f"{path.name}: {key} '{meta[key]}' is not a simulator preset.")
+    try:
+        rendered = markup.render(body, term_urls=term_urls, draw_stack=draw_stack)
+    except markup.MarkupError as error:
+        raise ContentError(f"{path.name}: {error}") from error
+    return {
+        "slug": slug,
+        "order": _require(meta, "order", int, path.name),
+        "title": _require(meta, "title", str, path.name),
+        "summary": _require(meta, "summary", str, path.name),
+        "objectives": _require(meta, "objectives", list, path.name),
+        "key_terms": key_terms,
+        "body_html": rendered.html,
+        "toc": rendered.toc,
+        "reading_minutes": max(1, math.ceil(rendered.words / WORDS_PER_MINUTE)),
+        "simulator_preset": meta.get("simulator_preset") or "",
+        "simulator_compare": meta.get("simulator_compare") or "",
+    }
+
+
+def sync(content_dir: Path = CONTENT_DIR) -> SyncReport:
+    report = SyncReport()
+    terms = load_glossary(content_dir)
+    glossary_url = reverse("lessons:glossary")
+    term_urls = {slug: (t["term"], f"{glossary_url}#{slug}") for slug, t in terms.items()}
+    lessons = [load_lesson(path, term_urls) for path in sorted(content_dir.glob("*.md"))]
+    slugs = [lesson["slug"] for lesson in lessons]
+    if len(set(slugs)) != len(slugs):
+        raise ContentError(f"Two lesson files share a slug: {sorted(slugs)}.")
+
+    with transaction.atomic():
+        for slug, values in terms.items():
+            _save(GlossaryTerm, report, "glossary terms", slug, values)
+        _delete_missing(GlossaryTerm, report, "glossary terms", set(terms))
+        for lesson in lessons:
+            _save(Lesson, report, "lessons", lesson.pop("slug"), lesson)
+        _delete_missing(Lesson, report, "lessons", set(slugs))
+    return report

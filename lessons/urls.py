@@ -1,0 +1,25 @@
+from django.urls import path, register_converter
+
+from lessons import views
+
+
+class LessonSlugConverter:
+    """Lowercase words joined by hyphens: anything else is a 404 before a query runs."""
+
+    regex = "[a-z0-9]{1,32}(?:-[a-z0-9]{1,32}){0,7}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(LessonSlugConverter, "lesson")
+
+app_name = "lessons"
+urlpatterns = [
+    path("", views.outline, name="outline"),
+    path("lessons/<lesson:slug>/", views.lesson_detail, name="lesson"),
+    path("glossary/", views.glossary, name="glossary"),
+]

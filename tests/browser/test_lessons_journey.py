@@ -1,0 +1,55 @@
+"""A learner reads the course in Chromium with the keyboard alone."""
+
+import pytest
+
+from tests.browser.conftest import csp_violations, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def tab_to(page, text: str, limit: int = 60) -> None:
+    """Press Tab until the focused element's text is `text`, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == text:
+            return
+    raise AssertionError(f"{text!r} was not reachable with Tab")
+
+
+def test_a_keyboard_user_reaches_the_third_lesson_and_hears_the_stack_in_order(browser_page, site):
+    page = browser_page
+    page.goto(site + "/")
+    tab_to(page, "Skip to the content")
+    tab_to(page, "What is a container?")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/lessons/containers/")
+    assert page.get_by_role("heading", level=1).inner_text() == "What is a container?"
+
+    diagram = page.get_by_role("list", name="from the bottom up").first
+    layers = diagram.get_by_role("listitem").all_inner_texts()
+    assert layers[:3] == ["Hardware", "Host OS", "Container runtime"]
+    # Drawn as a tower: the first layer read is the lowest on screen.
+    first, last = diagram.get_by_role("listitem").first, diagram.get_by_role("listitem").last
+    assert first.bounding_box()["y"] > last.bounding_box()["y"]
+
+    screenshot(page, "lesson-containers")
+    assert csp_violations(page) == []
+
+
+def test_the_focused_link_is_visibly_outlined(browser_page, site):
+    page = browser_page
+    page.goto(site + "/")
+    tab_to(page, "Skip to the content")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_lesson_renders_in_both_colour_schemes(browser_page, site, course, scheme):
+    page = browser_page
+    page.emulate_media(color_scheme=scheme)
+    for lesson in course:
+        page.goto(f"{site}/lessons/{lesson.slug}/")
+        assert page.get_by_role("heading", level=1).inner_text() == lesson.title
+    screenshot(page, f"lesson-last-{scheme}")
+    assert csp_violations(page) == []

@@ -1,0 +1,35 @@
+import os
+
+import pytest
+
+# pytest-playwright runs an event loop in the main thread; Django's ORM calls from the tests are
+# synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser; no attempts to reach the internet."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def course(db):
+    """The course as the repo's content files define it, loaded into the test database."""
+    from lessons import content
+    from lessons.models import Lesson
+
+    content.sync()
+    return list(Lesson.objects.order_by("order"))

@@ -1,0 +1,117 @@
+"""`loadcontent` makes the database match the content files; a second run changes nothing."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from lessons import content
+from lessons.models import GlossaryTerm, Lesson
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_SECTIONS = [
+    "introduction",
+    "virtual-machines",
+    "containers",
+    "architecture",
+    "key-differences",
+    "performance",
+    "use-cases",
+    "devops",
+    "conclusion",
+]
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(content.CONTENT_DIR, target)
+    return target
+
+
+def test_it_loads_one_lesson_per_section_of_the_article_in_order():
+    content.sync()
+    assert list(Lesson.objects.values_list("slug", flat=True)) == ARTICLE_SECTIONS
+
+
+def test_a_second_run_creates_nothing_and_changes_nothing():
+    first = content.sync()
+    second = content.sync()
+    assert first.created() == Lesson.objects.count() + GlossaryTerm.objects.count()
+    assert second.created() == 0
+    for counter in second.counts.values():
+        assert counter["updated"] == 0
+        assert counter["deleted"] == 0
+
+
+def test_the_command_prints_its_counts(capsys):
+    call_command("loadcontent")
+    call_command("loadcontent")
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2].startswith("glossary terms: 0 created, 0 updated")
+    assert (
+        out[-1] == f"lessons: 0 created, 0 updated, {Lesson.objects.count()} unchanged, 0 deleted"
+    )
+
+
+def test_it_updates_a_changed_lesson_and_deletes_a_removed_one(content_copy: Path):
+    content.sync(content_copy)
+    intro = next(content_copy.glob("*introduction.md"))
+    intro.write_text(intro.read_text().replace("title:", "title: Changed —", 1))
+    next(content_copy.glob("*conclusion.md")).unlink()
+
+    report = content.sync(content_copy)
+
+    assert report.counts["lessons"]["updated"] == 1
+    assert report.counts["lessons"]["deleted"] == 1
+    assert Lesson.objects.get(slug="introduction").title.startswith("Changed —")
+    assert not Lesson.objects.filter(slug="conclusion").exists()
+
+
+def test_it_renders_html_at_load_time(course):
+    lesson = Lesson.objects.get(slug="virtual-machines")
+    assert "<h2" in lesson.body_html
+    assert "[[" not in lesson.body_html
+    assert lesson.toc and lesson.reading_minutes >= 1
+
+
+def test_every_key_term_is_linked_from_its_lesson(course):
+    for lesson in course:
+        for term in lesson.key_terms:
+            assert f'href="/glossary/#{term}"' in lesson.body_html, (lesson.slug, term)
+
+
+def test_it_rejects_a_lesson_with_an_unknown_glossary_term(content_copy: Path):
+    path = next(content_copy.glob("*containers.md"))
+    path.write_text(path.read_text() + "\nSee [[no-such-term]].\n")
+    with pytest.raises(content.ContentError, match="no-such-term"):
+        content.sync(content_copy)
+
+
+def test_it_rejects_a_diagram_with_an_unknown_layer(content_copy: Path):
+    path = next(content_copy.glob("*containers.md"))
+    path.write_text(path.read_text() + "\n[[stack:hardware,teleporter|Broken]]\n")
+    with pytest.raises(content.ContentError, match="teleporter"):
+        content.sync(content_copy)
+
+
+def test_it_rejects_an_uppercase_slug(content_copy: Path):
+    path = next(content_copy.glob("*containers.md"))
+    path.write_text(path.read_text().replace("slug: containers", "slug: Containers", 1))
+    with pytest.raises(content.ContentError, match="lowercase"):
+        content.sync(content_copy)
+
+
+def test_a_failed_load_leaves_the_database_as_it_was(content_copy: Path):
+    content.sync(content_copy)
+    path = next(content_copy.glob("*devops.md"))
+    path.write_text(path.read_text() + "\n[[not-a-term]]\n")
+    (content_copy / "glossary.yaml").write_text(
+        (content_copy / "glossary.yaml").read_text() + "\n- slug: extra-term\n  term: Extra\n"
+        "  definition: An extra term.\n"
+    )
+    with pytest.raises(content.ContentError):
+        content.sync(content_copy)
+    assert not GlossaryTerm.objects.filter(slug="extra-term").exists()

@@ -1,0 +1,88 @@
+"""Lesson Markdown is rendered once and sanitised: nothing a content file says can run code."""
+
+import pytest
+
+from lessons import markup
+
+TERMS = {"kernel": ("Kernel", "/glossary/#kernel")}
+
+
+def render(text: str) -> str:
+    return markup.render(text, term_urls=TERMS, draw_stack=lambda layers, caption: "").html
+
+
+class TestSanitisation:
+    """Script, event handlers, javascript: links and htmx attributes never reach the page."""
+
+    def test_it_removes_script_elements_and_their_content(self):
+        html = render("Hello <script>alert('x')</script> world")
+        assert "<script" not in html
+        assert "alert" not in html
+
+    def test_it_removes_event_handler_attributes(self):
+        html = render('<img src="x" onerror="alert(1)"> and <p onclick="alert(2)">text</p>')
+        assert "onerror" not in html
+        assert "onclick" not in html
+
+    def test_it_removes_javascript_links(self):
+        html = render("[click me](javascript:alert(1)) and <a href='javascript:alert(2)'>x</a>")
+        assert "javascript:" not in html
+        assert "click me" in html
+
+    def test_it_removes_htmx_attributes(self):
+        html = render('<a href="/a" hx-get="/evil" data-hx-post="/x" hx-on:click="alert(1)">a</a>')
+        assert "hx-" not in html
+        assert 'href="/a"' in html
+
+    def test_it_removes_style_elements_and_attributes(self):
+        html = render('<style>body{display:none}</style><p style="color:red">x</p>')
+        assert "<style" not in html
+        assert "style=" not in html
+
+    def test_it_keeps_headings_with_their_anchor_ids(self):
+        assert '<h2 id="what-a-kernel-does">What a kernel does</h2>' in render(
+            "## What a kernel does"
+        )
+
+    def test_it_keeps_a_table_with_caption_and_scopes(self):
+        html = render(
+            '<table><caption>Cap</caption><thead><tr><th scope="col">A</th></tr></thead>'
+            '<tbody><tr><th scope="row">B</th></tr></tbody></table>'
+        )
+        assert "<caption>Cap</caption>" in html
+        assert '<th scope="col">A</th>' in html
+        assert '<th scope="row">B</th>' in html
+
+
+class TestGlossaryLinks:
+    """[[slug]] and [[slug|words]] link a glossary term; an unknown slug stops the load."""
+
+    def test_it_links_a_term_with_its_own_name(self):
+        assert '<a href="/glossary/#kernel" rel="noopener noreferrer">Kernel</a>' in render(
+            "The [[kernel]] runs."
+        )
+
+    def test_it_links_a_term_with_other_words(self):
+        assert ">kernels</a>" in render("Two [[kernel|kernels]].")
+
+    def test_it_rejects_an_unknown_term(self):
+        with pytest.raises(markup.MarkupError, match="hypervisor"):
+            render("A [[hypervisor]].")
+
+
+class TestStackDiagrams:
+    """A [[stack:…|Caption]] line becomes trusted diagram HTML, after sanitisation."""
+
+    def test_it_inserts_the_diagram_in_place(self):
+        def draw(layers, caption):
+            return f'<figure data-layers="{",".join(layers)}">{caption}</figure>'
+
+        html = markup.render(
+            "Before\n\n[[stack:hardware, host-os|Two layers]]\n\nAfter", draw_stack=draw
+        ).html
+        assert '<figure data-layers="hardware,host-os">Two layers</figure>' in html
+        assert html.index("Before") < html.index("<figure") < html.index("After")
+
+    def test_it_refuses_diagrams_where_none_are_allowed(self):
+        with pytest.raises(markup.MarkupError):
+            markup.render("[[stack:hardware|x]]")

@@ -1,0 +1,86 @@
+"""Site-wide behaviour: the security headers on every response, and the health check."""
+
+import re
+
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+PAGES = ["/", "/lessons/introduction/", "/glossary/", "/no-such-page/"]
+
+
+def script_src(response) -> str:
+    policy = response.headers["Content-Security-Policy"]
+    return next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+
+
+class TestContentSecurityPolicy:
+    """Every response carries a strict CSP: no eval, no inline script, a fresh nonce each time."""
+
+    @pytest.mark.parametrize("path", PAGES)
+    def test_every_page_has_a_strict_policy(self, client, course, path):
+        response = client.get(path)
+        policy = response.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy
+        assert "object-src 'none'" in policy
+        assert "base-uri 'none'" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert "'unsafe-eval'" not in script_src(response)
+        assert "'unsafe-inline'" not in script_src(response)
+        assert re.search(r"'nonce-[\w+/=-]{16,}'", script_src(response))
+
+    def test_the_nonce_is_fresh_on_every_response(self, client, course):
+        nonces = {script_src(client.get("/")) for _ in range(3)}
+        assert len(nonces) == 3
+
+    def test_the_page_scripts_carry_the_nonce_of_their_response(self, client, course):
+        response = client.get("/")
+        nonce = re.search(r"'nonce-([^']+)'", script_src(response))[1]
+        scripts = re.findall(r"<script[^>]*>", response.text)
+        assert scripts
+        assert all(f'nonce="{nonce}"' in tag and "src=" in tag for tag in scripts)
+
+    def test_the_json_health_check_has_a_policy_too(self, client, db):
+        assert "Content-Security-Policy" in client.get(reverse("healthz")).headers
+
+
+class TestHealthCheck:
+    def test_it_answers_ok_when_the_database_answers(self, client, db):
+        response = client.get(reverse("healthz"))
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok", "database": "ok"}
+
+    def test_it_answers_503_when_the_database_does_not(self, client, db, monkeypatch):
+        from django.db.backends.utils import CursorWrapper
+
+        def fail(*args, **kwargs):
+            raise DatabaseError("database is down")
+
+        monkeypatch.setattr(CursorWrapper, "execute", fail)
+        response = client.get(reverse("healthz"))
+        assert response.status_code == 503
+        assert response.json()["database"] == "unavailable"
+
+
+class TestSQLiteSettings:
+    """SQLite runs with WAL, IMMEDIATE transactions and a 20 s busy timeout (QUALITY.md)."""
+
+    def test_a_sqlite_file_database_opens_in_wal_mode_with_immediate_transactions(
+        self, db, tmp_path
+    ):
+        from django.db import connection
+        from django.db.backends.sqlite3.base import DatabaseWrapper
+
+        if connection.vendor != "sqlite":
+            pytest.skip("these options apply to SQLite only")
+        settings_dict = {**connection.settings_dict, "NAME": str(tmp_path / "check.sqlite3")}
+        wrapper = DatabaseWrapper(settings_dict, alias="wal-check")
+        try:
+            with wrapper.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode")
+                assert cursor.fetchone()[0] == "wal"
+                cursor.execute("PRAGMA busy_timeout")
+                assert cursor.fetchone()[0] == 20_000
+            assert wrapper.transaction_mode == "IMMEDIATE"
+        finally:
+            wrapper.close()
