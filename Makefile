@@ -55,7 +55,7 @@ run: setup
 serve: setup
 	DEBUG=0 $(BIN)/gunicorn cvm_site.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-4} --access-logfile -
 
-test: $(STAMPS)/test $(STAMPS)/static
+test: $(STAMPS)/test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMPS)/test

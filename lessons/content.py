@@ -14,10 +14,10 @@ import yaml
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from simulator.engine import LAYERS, PRESETS
 
 from lessons import markup
 from lessons.models import GlossaryTerm, Lesson
+from simulator.engine import LAYERS, PRESETS
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -55,6 +55,13 @@ def draw_stack(layers: list[str], caption: str) -> str:
         "lessons/stack_diagram.html",
         {"layers": [LAYERS[slug] for slug in layers], "caption": caption},
     ).strip()
+
+
+def in_sentence(term: str) -> str:
+    """A glossary headword as it reads mid-sentence: "Kernel" → "kernel", "OCI" stays."""
+    if term[1:] == term[1:].lower():
+        return term[:1].lower() + term[1:]
+    return term
 
 
 def _save(model, report: SyncReport, kind: str, slug: str, values: dict) -> None:
@@ -148,7 +155,9 @@ def sync(content_dir: Path = CONTENT_DIR) -> SyncReport:
     report = SyncReport()
     terms = load_glossary(content_dir)
     glossary_url = reverse("lessons:glossary")
-    term_urls = {slug: (t["term"], f"{glossary_url}#{slug}") for slug, t in terms.items()}
+    term_urls = {
+        slug: (in_sentence(t["term"]), f"{glossary_url}#{slug}") for slug, t in terms.items()
+    }
     lessons = [load_lesson(path, term_urls) for path in sorted(content_dir.glob("*.md"))]
     slugs = [lesson["slug"] for lesson in lessons]
     if len(set(slugs)) != len(slugs):

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 
 from lessons import progress
 from lessons.models import GlossaryTerm, Lesson
+from simulator.workspace import preset_url
 
 
 @require_GET
@@ -33,6 +34,9 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "total": len(outline),
             "previous": outline[position - 1] if position > 0 else None,
             "next": outline[position + 1] if position + 1 < len(outline) else None,
+            "simulator_url": preset_url(lesson.simulator_preset, lesson.simulator_compare)
+            if lesson.simulator_preset
+            else "",
         },
     )
 

@@ -19,6 +19,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config):
+    """Serve static files by their plain names: the live server's handler finds files without a
+    collectstatic manifest. `make serve` and the benchmarks use the hashed, compressed files."""
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, never a downloaded browser; no attempts to reach the internet."""

@@ -56,8 +56,9 @@ class TestHealthCheck:
         def fail(*args, **kwargs):
             raise DatabaseError("database is down")
 
-        monkeypatch.setattr(CursorWrapper, "execute", fail)
-        response = client.get(reverse("healthz"))
+        with monkeypatch.context() as patch:
+            patch.setattr(CursorWrapper, "execute", fail)
+            response = client.get(reverse("healthz"))
         assert response.status_code == 503
         assert response.json()["database"] == "unavailable"
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from simulator.engine import LAYERS
 from tests.browser.conftest import csp_violations, screenshot
 
 pytestmark = pytest.mark.browser
@@ -27,7 +28,8 @@ def test_a_keyboard_user_reaches_the_third_lesson_and_hears_the_stack_in_order(b
 
     diagram = page.get_by_role("list", name="from the bottom up").first
     layers = diagram.get_by_role("listitem").all_inner_texts()
-    assert layers[:3] == ["Hardware", "Host OS", "Container runtime"]
+    expected = [LAYERS[slug].name for slug in ("hardware", "host-os", "container-runtime")]
+    assert layers[:3] == expected
     # Drawn as a tower: the first layer read is the lowest on screen.
     first, last = diagram.get_by_role("listitem").first, diagram.get_by_role("listitem").last
     assert first.bounding_box()["y"] > last.bounding_box()["y"]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from lessons.models import Lesson
 
@@ -17,8 +18,8 @@ class TestOutline:
         response = client.get(reverse("lessons:outline"))
         assert response.status_code == 200
         for lesson in course:
-            assert lesson.title in response.text
-            assert lesson.summary in response.text
+            assert escape(lesson.title) in response.text
+            assert escape(lesson.summary) in response.text
 
     def test_it_marks_the_lessons_this_learner_has_read(self, client, course):
         client.get(lesson_url("containers"))
@@ -55,13 +56,14 @@ class TestLessonPage:
         lesson = Lesson.objects.get(slug=slug)
         response = client.get(lesson_url(slug))
         assert response.status_code == 200
-        assert f'<h1 id="lesson-title">{lesson.title}</h1>' in response.text
+        assert f'<h1 id="lesson-title">{escape(lesson.title)}</h1>' in response.text
         assert "In this lesson you will learn to" in response.text
         for objective in lesson.objectives:
-            assert objective in response.text
+            assert escape(objective) in response.text
         assert f"{lesson.reading_minutes} min read" in response.text
         for entry in lesson.toc:
             assert f'href="#{entry["id"]}"' in response.text
+            assert f'id="{entry["id"]}"' in response.text
 
     def test_the_vm_lesson_draws_the_vm_stack_bottom_up(self, client, course):
         response = client.get(lesson_url("virtual-machines"))

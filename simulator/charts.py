@@ -1,0 +1,177 @@
+"""Chart data for plotly.js, as plain dicts encoded with plotly's JSON encoder.
+
+Built per request without plotly's graph_objects (which validate every property and are slow);
+the tests check these dicts against plotly's schema instead. Each chart comes with the rows of
+its text alternative, a table the template shows beside it.
+"""
+
+from plotly.io.json import to_json_plotly
+
+from simulator import engine
+
+BASE_LAYOUT = {
+    "margin": {"l": 150, "r": 20, "t": 10, "b": 80},
+    "paper_bgcolor": "rgba(0,0,0,0)",
+    "plot_bgcolor": "rgba(0,0,0,0)",
+    "font": {"family": "system-ui, sans-serif", "size": 13},
+    "legend": {"orientation": "h", "y": -0.35},
+    "height": 260,
+}
+
+# One colour per kind of layer, matching the tower's; readable on light and dark backgrounds.
+KIND_COLOURS = {
+    "hardware": "#64748b",
+    "host-os": "#3b82f6",
+    "hypervisor": "#d97706",
+    "microvm": "#d97706",
+    "guest-os": "#9333ea",
+    "container-runtime": "#0d9488",
+    "sandbox-runtime": "#0d9488",
+    "vm-runtime": "#0d9488",
+    "wasm-runtime": "#0d9488",
+    "unikernel": "#db2777",
+    "app": "#db2777",
+}
+
+
+def _layout(**overrides) -> dict:
+    return {**BASE_LAYOUT, **overrides}
+
+
+def layer_shares(result: engine.Result) -> dict:
+    """Each per-instance layer's share of startup time and of memory, as stacked bars."""
+    ledger = result.ledger
+    startup = {e.slug: e.contribution for e in ledger.startup_ms if e.per_instance}
+    memory = {e.slug: e.contribution for e in ledger.memory_mb if e.per_instance}
+    totals = {"Startup": sum(startup.values()), "Memory": sum(memory.values())}
+    rows = []
+    traces = []
+    for slug in dict.fromkeys([*startup, *memory]):
+        layer = engine.LAYERS[slug]
+        shares = [
+            100 * startup.get(slug, 0) / totals["Startup"] if totals["Startup"] else 0,
+            100 * memory.get(slug, 0) / totals["Memory"] if totals["Memory"] else 0,
+        ]
+        rows.append(
+            {"layer": layer.name, "startup": f"{shares[0]:.0f}%", "memory": f"{shares[1]:.0f}%"}
+        )
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": layer.name,
+                "y": ["Startup", "Memory"],
+                "x": [round(share, 1) for share in shares],
+                "marker": {"color": KIND_COLOURS[layer.kind]},
+                "hovertemplate": "%{y}: %{x:.0f}%<extra>" + layer.name + "</extra>",
+            }
+        )
+    figure = {
+        "data": traces,
+        "layout": _layout(
+            barmode="stack",
+            xaxis={"title": {"text": "% of one instance"}, "range": [0, 100]},
+            margin={**BASE_LAYOUT["margin"], "l": 80},
+        ),
+    }
+    return {"figure": figure, "rows": rows}
+
+
+def density(result: engine.Result, other: engine.Result, other_name: str) -> dict:
+    """Total memory against instance count for this stack and another, with the host's memory."""
+    host = result.host_memory_mb
+    most = max(result.density or 0, other.density or 0, 1)
+    top = max(10, int(most * 1.25))
+    traces = []
+    rows = []
+    for name, res, dash in (("This stack", result, "solid"), (other_name, other, "dot")):
+        if not res.valid:
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": name,
+                "x": [0, top],
+                "y": [
+                    res.memory_shared_mb,
+                    res.memory_shared_mb + top * res.memory_per_instance_mb,
+                ],
+                "line": {"dash": dash, "width": 3},
+            }
+        )
+        rows.append(
+            {"stack": name, "per_instance": round(res.memory_per_instance_mb), "fits": res.density}
+        )
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "Host memory",
+            "x": [0, top],
+            "y": [host, host],
+            "line": {"color": "#dc2626", "width": 2, "dash": "dash"},
+        }
+    )
+    figure = {
+        "data": traces,
+        "layout": _layout(
+            xaxis={"title": {"text": "Instances"}, "range": [0, top]},
+            yaxis={"title": {"text": "Memory (MB)"}, "range": [0, host * 1.3]},
+            margin={**BASE_LAYOUT["margin"], "l": 70},
+            height=300,
+        ),
+    }
+    return {"figure": figure, "rows": rows}
+
+
+def timeline(result: engine.Result) -> dict:
+    """When each per-instance layer starts and finishes starting, one after another."""
+    start = 0.0
+    names, durations, bases, colours, rows = [], [], [], [], []
+    for entry in result.ledger.startup_ms:
+        if not entry.per_instance:
+            continue
+        layer = engine.LAYERS[entry.slug]
+        names.append(layer.name)
+        durations.append(entry.contribution)
+        bases.append(start)
+        colours.append(KIND_COLOURS[layer.kind])
+        rows.append({"layer": layer.name, "start": start, "end": start + entry.contribution})
+        start += entry.contribution
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": names,
+                "x": durations,
+                "base": bases,
+                "marker": {"color": colours},
+                "hovertemplate": "%{y}: %{x:,.1f} ms<extra></extra>",
+                "showlegend": False,
+            }
+        ],
+        "layout": _layout(
+            xaxis={
+                "title": {"text": "Milliseconds after the request to start"},
+                "rangemode": "tozero",
+            },
+            yaxis={"autorange": "reversed"},
+            height=max(160, 60 + 40 * len(names)),
+        ),
+    }
+    return {"figure": figure, "rows": rows}
+
+
+def for_result(result: engine.Result, other: engine.Result, other_name: str) -> dict:
+    """The three charts, each with its figure encoded as JSON for a data attribute (htmx removes
+    <script> elements from swapped content when script tags are disabled, JSON ones included)."""
+    charts = {
+        "shares": layer_shares(result),
+        "density": density(result, other, other_name),
+        "timeline": timeline(result),
+    }
+    for chart in charts.values():
+        chart["json"] = to_json_plotly(chart["figure"])
+    return charts

@@ -1,0 +1,37 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from simulator import api, workspace
+from simulator.forms import MetricsApiForm, SimulatorForm
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def page(request: HtmxHttpRequest) -> HttpResponse:
+    """The simulator. A malformed query gets 400 and a message; a stack that breaks a rule is a
+    normal state (the tower shows why), so it renders with 200."""
+    form = SimulatorForm(request.GET)
+    valid = form.is_valid()
+    context = workspace.build(workspace.State.from_form(form)) | {"form": form}
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "simulator/page.html" + ("#workspace" if partial else "")
+    return render(request, template, context, status=200 if valid else 400)
+
+
+@require_GET
+def api_metrics(request: HttpRequest) -> JsonResponse:
+    """GET /simulator/api/metrics?stack=…&instances=N: the metrics, the ledger and the sources."""
+    form = MetricsApiForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": api.form_errors(form)}, status=400)
+    result = workspace.State.from_form(form).simulate(form.cleaned_data["stack"])
+    if not result.valid:
+        return JsonResponse({"errors": api.problems(result)}, status=400)
+    return JsonResponse(api.metrics(result))

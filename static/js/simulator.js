@@ -1,0 +1,37 @@
+// Draws the simulator's charts from the JSON in their data-figure attributes, on load and after
+// each htmx swap.
+// No inline script and no eval: this file is allowed by the page's Content Security Policy.
+(function () {
+  "use strict";
+
+  function themeColours() {
+    var style = getComputedStyle(document.body);
+    return { text: style.color, grid: style.getPropertyValue("--border").trim() || "#cbd2dc" };
+  }
+
+  function draw(root) {
+    if (typeof window.Plotly === "undefined") return;
+    var colours = themeColours();
+    root.querySelectorAll("[data-figure]").forEach(function (plot) {
+      var figure = JSON.parse(plot.dataset.figure);
+      var layout = Object.assign({}, figure.layout, { font: Object.assign({}, figure.layout.font, { color: colours.text }) });
+      ["xaxis", "yaxis"].forEach(function (axis) {
+        layout[axis] = Object.assign({ gridcolor: colours.grid, zerolinecolor: colours.grid }, layout[axis] || {});
+      });
+      window.Plotly.react(plot, figure.data, layout, { displayModeBar: false, responsive: true });
+      plot.classList.add("is-drawn");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    draw(document.getElementById("workspace") || document);
+    // A removed button cannot keep focus: give it to the tower's heading instead of the page.
+    if (document.activeElement === document.body) {
+      var target = document.querySelector("[data-focus-after-swap]");
+      if (target) target.focus({ preventScroll: true });
+    }
+  });
+  var scheme = window.matchMedia("(prefers-color-scheme: dark)");
+  if (scheme.addEventListener) scheme.addEventListener("change", function () { draw(document); });
+})();

@@ -1,0 +1,107 @@
+"""A learner builds stacks in the simulator with the keyboard, in Chromium, under the strict CSP."""
+
+import re
+
+import pytest
+
+from simulator import engine
+from tests.browser.conftest import csp_violations, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def press_button(page, button_id: str, limit: int = 120) -> None:
+    """Tab to a button, as a keyboard user would, and press Enter; wait for htmx to settle."""
+    for _ in range(limit):
+        if page.evaluate("document.activeElement.id") == button_id:
+            break
+        page.keyboard.press("Tab")
+    else:
+        raise AssertionError(f"#{button_id} was not reachable with Tab")
+    with page.expect_response(lambda r: "/simulator/" in r.url):
+        page.keyboard.press("Enter")
+    page.wait_for_function("!document.querySelector('.htmx-request')")
+
+
+def metric(page, name: str) -> str:
+    return page.locator(f".metric--{name} dd").inner_text()
+
+
+def tower(page) -> list[str]:
+    return page.locator(".stack--editable .layer__name").all_inner_texts()
+
+
+def chart_traces(page, chart: str) -> list[str]:
+    page.wait_for_function(f"document.getElementById('chart-{chart}')?.data !== undefined")
+    return page.evaluate(
+        f"Array.from(document.getElementById('chart-{chart}').data).map(t => t.name)"
+    )
+
+
+def test_a_learner_builds_switches_compares_and_reloads(browser_page, site):
+    page = browser_page
+    page.goto(site + "/simulator/")
+    assert "The tower is empty" in page.inner_text("#workspace")
+
+    # 1. Build the article's container stack from the palette, by keyboard.
+    container = engine.PRESETS["container"].layers
+    readings = []
+    for slug in container:
+        press_button(page, f"add-{slug}")
+        if slug in ("container-runtime", "app"):
+            readings.append((metric(page, "startup_ms"), metric(page, "memory_per_instance_mb")))
+    assert tower(page) == [engine.LAYERS[slug].name for slug in container]
+    assert readings[0] != readings[1]  # adding the application changed the numbers
+    expected = engine.simulate(container, instances=10)
+    assert metric(page, "memory_per_instance_mb") == f"{expected.memory_per_instance_mb:,.0f} MB"
+    assert "Application added" in page.inner_text("#sim-announcer")
+    assert re.search(r"stack=hardware%2Chost-os%2Ccontainer-runtime%2Capp", page.url)
+    before = chart_traces(page, "shares")
+    screenshot(page, "simulator-container")
+
+    # 2. Switch to the VM preset: the chart changes.
+    press_button(page, "preset-vm")
+    assert tower(page) == [engine.LAYERS[slug].name for slug in engine.PRESETS["vm"].layers]
+    after = chart_traces(page, "shares")
+    assert after != before
+    assert engine.LAYERS["guest-os"].name in after
+
+    # 3. Compare the VM with its counterpart, the container stack.
+    press_button(page, "compare-counterpart")
+    table = page.get_by_role("table", name="Key differences, computed for these two stacks")
+    assert table.is_visible()
+    assert "differs" in table.inner_text()
+    screenshot(page, "simulator-compare")
+
+    # 4. Reload: the URL holds the whole state.
+    url = page.url
+    page.reload()
+    assert page.url == url
+    assert tower(page) == [engine.LAYERS[slug].name for slug in engine.PRESETS["vm"].layers]
+    assert page.get_by_role(
+        "table", name="Key differences, computed for these two stacks"
+    ).is_visible()
+
+    # Back goes to the previous state.
+    page.go_back()
+    page.wait_for_url(re.compile(r"stack=hardware%2Chost-os%2Chypervisor"))
+    assert "compare=" not in page.url
+    assert csp_violations(page) == []
+
+
+def test_without_javascript_the_buttons_are_plain_forms(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/simulator/")
+    page.click("#add-hardware")
+    page.wait_for_url(re.compile(r"stack=hardware"))
+    page.click("#add-host-os")
+    assert page.locator(".stack--editable .layer__name").all_inner_texts() == [
+        engine.LAYERS["hardware"].name,
+        engine.LAYERS["host-os"].name,
+    ]
+    page.fill("#id_instances", "25")
+    page.click("#settings-submit")
+    assert "instances=25" in page.url
+    screenshot(page, "simulator-no-js")
+    context.close()

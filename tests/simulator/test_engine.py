@@ -1,0 +1,654 @@
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.engine import (
+    HYPERVISOR_TYPES,
+    LAYERS,
+    MAX_HOST_CORES,
+    MAX_HOST_MEMORY_MB,
+    MAX_INSTANCES,
+    MAX_IO_INTENSITY,
+    MAX_LAYERS,
+    MIN_HOST_CORES,
+    MIN_HOST_MEMORY_MB,
+    MIN_INSTANCES,
+    MIN_IO_INTENSITY,
+    PRESETS,
+    SOURCES,
+    counterpart_of,
+    explain_change,
+    simulate,
+    sources,
+    validate,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CONTAINER = PRESETS["container"].layers
+VM = PRESETS["vm"].layers
+TYPE1_VM = PRESETS["type1-vm"].layers
+CONTAINERS_IN_VM = PRESETS["containers-in-vm"].layers
+
+
+def value(slug: str, figure: str) -> float:
+    """A figure as the catalogue gives it, for the layer as a learner picks it."""
+    return getattr(LAYERS[slug].figures, figure).value
+
+
+def type2(figure: str) -> float:
+    return getattr(HYPERVISOR_TYPES[2].figures, figure).value
+
+
+def problem_at(stack, index):
+    """The one problem reported for the layer at ``index``."""
+    found = [problem for problem in validate(stack) if problem.index == index]
+    assert len(found) == 1, validate(stack)
+    return found[0]
+
+
+def notes_of(stack) -> list[str]:
+    return [note.message for note in simulate(stack).notes]
+
+
+def test_engine_imports_no_django():
+    code = "import sys, simulator.engine; sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"  # noqa: E501 (verbatim from STYLE.md)
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+class TestTheStackAsAWhole:
+    """A stack is 1 to MAX_LAYERS known layers with Hardware, and only Hardware, at the bottom.
+    Every faulty layer is reported, once."""
+
+    def test_it_reports_an_empty_stack(self):
+        (problem,) = validate([])
+        assert (problem.index, problem.layer) == (None, None)
+        assert problem.message == "The stack is empty: start with Hardware."
+
+    def test_it_names_a_layer_it_does_not_know(self):
+        problem = problem_at(["hardware", "foo"], 1)
+        assert problem.layer == "foo"
+        assert problem.message == (
+            "“foo” is not a layer this simulator knows. Pick one from the palette."
+        )
+
+    def test_it_rejects_more_than_the_maximum_number_of_layers(self):
+        stack = ["hardware", *["host-os"] * MAX_LAYERS]
+        (problem,) = [problem for problem in validate(stack) if problem.index is None]
+        assert f"at most {MAX_LAYERS} layers" in problem.message
+        assert "remove 1" in problem.message
+
+    def test_it_accepts_exactly_the_maximum_number_of_layers(self):
+        stack = ["hardware", *["host-os"] * (MAX_LAYERS - 1)]
+        assert not [problem for problem in validate(stack) if problem.index is None]
+
+    def test_it_requires_hardware_at_the_bottom(self):
+        problem = problem_at(["host-os", "container-runtime", "app"], 0)
+        assert (
+            problem.message
+            == "Every stack starts from Hardware: add Hardware below Host OS (Linux)."
+        )
+
+    def test_it_allows_hardware_only_at_the_bottom(self):
+        problem = problem_at(["hardware", "host-os", "hardware"], 2)
+        assert problem.message == "Hardware can only be the bottom layer: remove this one."
+
+    def test_it_reports_every_faulty_layer_once(self):
+        stack = ["hardware", "guest-os", "container-runtime", "app", "microvm"]
+        # guest-os on hardware: no hypervisor; microvm on top of the app.
+        assert [problem.index for problem in validate(stack)] == [1, 4]
+
+    def test_it_does_not_judge_a_layer_standing_on_an_unknown_one(self):
+        assert [problem.index for problem in validate(["hardware", "foo", "app"])] == [1]
+
+    def test_a_stack_without_an_application_is_valid_but_incomplete(self):
+        result = simulate(["hardware", "hypervisor", "guest-os"])
+        assert result.valid
+        assert not result.complete
+        assert result.startup_ms == value("hypervisor", "startup_ms") + value(
+            "guest-os", "startup_ms"
+        )
+        assert "No application yet" in result.notes[-1].message
+
+    def test_an_invalid_stack_has_problems_and_no_metrics(self):
+        result = simulate(["hardware", "app"])
+        assert not result.valid
+        assert result.problems == validate(["hardware", "app"])
+        assert result.startup_ms is None
+        assert result.memory_total_mb is None
+        assert result.ledger is None
+        assert sources(result) == ()
+
+
+class TestOperatingSystems:
+    """A host OS sits directly on Hardware. An OS above a hypervisor is a guest OS, and a guest
+    OS needs a hypervisor or a microVM monitor directly beneath it."""
+
+    @pytest.mark.parametrize("host", ["host-os", "host-os-windows"])
+    def test_it_accepts_a_host_os_on_hardware(self, host):
+        assert validate(["hardware", host]) == ()
+
+    def test_it_rejects_a_host_os_above_a_hypervisor(self):
+        problem = problem_at(["hardware", "hypervisor", "host-os"], 2)
+        assert "is a guest OS" in problem.message
+
+    def test_it_rejects_a_guest_os_without_a_hypervisor(self):
+        problem = problem_at(["hardware", "host-os", "guest-os", "app"], 2)
+        assert problem.message == (
+            "A guest OS needs a hypervisor beneath it: add one between Host OS (Linux) "
+            "and Guest OS (Linux)."
+        )
+
+    @pytest.mark.parametrize("guest", ["guest-os", "guest-os-minimal", "guest-os-windows"])
+    def test_it_accepts_any_guest_os_on_a_hypervisor(self, guest):
+        assert validate(["hardware", "hypervisor", guest, "app"]) == ()
+
+
+class TestHypervisors:
+    """A hypervisor directly on Hardware is type 1; on a host OS it is type 2, and the type-2
+    figures apply. Anywhere else it is misplaced."""
+
+    def test_it_calls_a_hypervisor_on_hardware_type_1(self):
+        result = simulate(TYPE1_VM)
+        assert result.hypervisor_type == 1
+        assert result.layers[1].name == HYPERVISOR_TYPES[1].name
+
+    def test_it_calls_a_hypervisor_on_a_host_os_type_2(self):
+        assert simulate(VM).hypervisor_type == 2
+        assert simulate(PRESETS["linux-containers-on-windows"].layers).hypervisor_type == 2
+
+    def test_it_uses_type_2_figures_for_a_type_2_hypervisor(self):
+        result = simulate(VM)
+        assert result.compute_overhead == pytest.approx(type2("compute_overhead"))
+        assert result.memory_shared_mb == value("host-os", "shared_memory_mb") + type2(
+            "shared_memory_mb"
+        )
+        assert result.disk_shared_mb == type2("shared_disk_mb")
+
+    def test_it_keeps_the_per_vm_figures_for_both_types(self):
+        per_vm = value("hypervisor", "memory_mb")
+        assert HYPERVISOR_TYPES[2].figures.memory_mb.value == per_vm
+        expected = per_vm + value("guest-os", "memory_mb") + value("app", "memory_mb")
+        assert simulate(VM).memory_per_instance_mb == expected
+        assert simulate(TYPE1_VM).memory_per_instance_mb == expected
+
+    def test_it_notes_that_linux_with_kvm_counts_as_type_1(self):
+        assert any("Linux with KVM counts as type 1" in note for note in notes_of(VM))
+
+    def test_it_rejects_a_hypervisor_on_a_container_runtime(self):
+        problem = problem_at(["hardware", "host-os", "container-runtime", "hypervisor"], 3)
+        assert "type 1" in problem.message and "type 2" in problem.message
+
+    def test_it_notes_nested_virtualization_for_a_hypervisor_in_a_guest(self):
+        stack = ["hardware", "hypervisor", "guest-os", "hypervisor", "guest-os", "app"]
+        assert validate(stack) == ()
+        assert any("nested virtualization" in note for note in notes_of(stack))
+
+
+class TestMicroVMs:
+    """A microVM monitor needs a Linux host OS beneath it, and boots only a minimal Linux guest
+    or a unikernel."""
+
+    @pytest.mark.parametrize(
+        "stack",
+        [
+            ["hardware", "microvm"],
+            ["hardware", "host-os-windows", "microvm"],
+            ["hardware", "hypervisor", "guest-os", "microvm"],
+        ],
+    )
+    def test_it_rejects_a_microvm_without_a_linux_host(self, stack):
+        problem = problem_at(stack, len(stack) - 1)
+        assert "needs Linux with KVM beneath it" in problem.message
+
+    def test_it_rejects_a_general_purpose_guest_on_a_microvm(self):
+        problem = problem_at(["hardware", "host-os", "microvm", "guest-os", "app"], 3)
+        assert problem.message == (
+            "A microVM monitor boots only a minimal Linux guest: replace Guest OS (Linux) "
+            "with Guest OS (minimal Linux)."
+        )
+
+    @pytest.mark.parametrize("above", ["guest-os-minimal", "unikernel"])
+    def test_it_accepts_a_minimal_guest_or_a_unikernel_on_a_microvm(self, above):
+        assert validate(["hardware", "host-os", "microvm", above]) == ()
+
+
+class TestContainerRuntimes:
+    """Linux containers need a Linux kernel directly beneath them: the host's or a Linux
+    guest's, never a hypervisor's (it has none) or Windows'."""
+
+    @pytest.mark.parametrize(
+        "stack",
+        [
+            ["hardware", "host-os", "container-runtime", "app"],
+            ["hardware", "hypervisor", "guest-os", "container-runtime", "app"],
+            ["hardware", "host-os", "microvm", "guest-os-minimal", "container-runtime", "app"],
+        ],
+    )
+    def test_it_accepts_containers_on_a_linux_kernel(self, stack):
+        assert validate(stack) == ()
+
+    def test_it_rejects_a_container_runtime_directly_on_a_hypervisor(self):
+        problem = problem_at(["hardware", "hypervisor", "container-runtime", "app"], 2)
+        assert "needs a Linux kernel" in problem.message
+        assert "add a Linux OS between Hypervisor and Container runtime" in problem.message
+
+    def test_it_rejects_linux_containers_on_a_windows_host(self):
+        problem = problem_at(["hardware", "host-os-windows", "container-runtime", "app"], 2)
+        assert "Linux guest OS" in problem.message
+        assert "Docker Desktop" in problem.message
+
+    def test_it_rejects_linux_containers_in_a_windows_guest(self):
+        stack = ["hardware", "hypervisor", "guest-os-windows", "container-runtime", "app"]
+        assert "Linux guest OS" in problem_at(stack, 3).message
+
+    def test_it_notes_that_containers_in_a_vm_share_its_kernel(self):
+        assert any("share this guest's kernel" in note for note in notes_of(CONTAINERS_IN_VM))
+
+
+class TestSandboxedRuntimes:
+    """gVisor needs a Linux kernel beneath it (inside a VM, its systrap platform). Kata needs
+    Linux with KVM; inside a guest it needs nested virtualization."""
+
+    @pytest.mark.parametrize(
+        "stack",
+        [
+            ["hardware", "gvisor", "app"],
+            ["hardware", "host-os-windows", "gvisor", "app"],
+            ["hardware", "hypervisor", "gvisor", "app"],
+        ],
+    )
+    def test_it_rejects_gvisor_without_a_linux_kernel(self, stack):
+        problem = problem_at(stack, stack.index("gvisor"))
+        assert "needs" in problem.message and "Linux" in problem.message
+
+    def test_it_notes_the_systrap_platform_for_gvisor_in_a_vm(self):
+        stack = ["hardware", "hypervisor", "guest-os", "gvisor", "app"]
+        assert validate(stack) == ()
+        assert any("systrap" in note for note in notes_of(stack))
+
+    def test_it_rejects_kata_on_windows(self):
+        problem = problem_at(["hardware", "host-os-windows", "kata", "app"], 2)
+        assert problem.message == (
+            "The VM-per-container runtime needs Linux beneath it, not Windows: use Host OS (Linux)."
+        )
+
+    def test_it_notes_nested_virtualization_for_kata_in_a_guest(self):
+        stack = ["hardware", "hypervisor", "guest-os", "kata", "app"]
+        assert validate(stack) == ()
+        assert any("nested virtualization" in note for note in notes_of(stack))
+
+
+class TestUnikernels:
+    """A unikernel sits directly on a hypervisor or a microVM monitor. It holds its own OS and
+    application, so nothing sits on top of it."""
+
+    @pytest.mark.parametrize(
+        "stack",
+        [
+            ["hardware", "host-os", "unikernel"],
+            ["hardware", "hypervisor", "guest-os", "unikernel"],
+        ],
+    )
+    def test_it_rejects_a_unikernel_anywhere_but_on_a_vmm(self, stack):
+        message = problem_at(stack, len(stack) - 1).message
+        assert message.startswith(("A unikernel boots directly on", "A unikernel replaces"))
+
+    @pytest.mark.parametrize("above", ["app", "container-runtime", "guest-os"])
+    def test_it_rejects_anything_on_top_of_a_unikernel(self, above):
+        problem = problem_at(["hardware", "host-os", "microvm", "unikernel", above], 4)
+        assert "nothing can sit on top of it" in problem.message
+
+    def test_a_unikernel_is_a_complete_stack(self):
+        assert simulate(PRESETS["unikernel"].layers).complete
+
+
+class TestWasmRuntimes:
+    """A Wasm runtime is an ordinary process: it sits on any OS, host or guest, or inside a
+    container runtime or sandbox."""
+
+    @pytest.mark.parametrize(
+        "stack",
+        [
+            ["hardware", "host-os", "wasm-runtime", "app"],
+            ["hardware", "host-os-windows", "wasm-runtime", "app"],
+            ["hardware", "hypervisor", "guest-os", "wasm-runtime", "app"],
+            ["hardware", "host-os", "container-runtime", "wasm-runtime", "app"],
+            ["hardware", "host-os", "gvisor", "wasm-runtime", "app"],
+            ["hardware", "host-os", "kata", "wasm-runtime", "app"],
+        ],
+    )
+    def test_it_accepts_wasm_on_any_os_or_container_runtime(self, stack):
+        assert validate(stack) == ()
+
+    def test_it_rejects_wasm_on_a_hypervisor(self):
+        problem = problem_at(["hardware", "hypervisor", "wasm-runtime", "app"], 2)
+        assert "ordinary program" in problem.message
+
+
+class TestApplications:
+    """An application sits directly on an OS, a container runtime, a sandbox or a Wasm
+    runtime. A stack has one, and nothing sits on top of it."""
+
+    def test_it_rejects_an_application_on_hardware(self):
+        problem = problem_at(["hardware", "app"], 1)
+        assert problem.message == (
+            "An application needs an operating system: add a host OS between Hardware and "
+            "Application."
+        )
+
+    def test_it_rejects_an_application_on_a_hypervisor(self):
+        problem = problem_at(["hardware", "hypervisor", "app"], 2)
+        assert problem.message == (
+            "An application can't run on the Hypervisor directly: add a guest OS between them."
+        )
+
+    def test_it_rejects_anything_on_top_of_an_application(self):
+        problem = problem_at(["hardware", "host-os", "app", "container-runtime"], 3)
+        assert problem.message.startswith("Nothing can sit on top of the Application")
+
+    def test_it_rejects_a_second_application(self):
+        problem = problem_at(["hardware", "host-os", "app", "app"], 3)
+        assert problem.message == "A stack runs one application: remove this second one."
+
+
+class TestPresets:
+    """Every preset is a valid, complete stack, with a preset as its counterpart."""
+
+    @pytest.mark.parametrize("slug", list(PRESETS))
+    def test_every_preset_is_valid_and_complete(self, slug):
+        result = simulate(PRESETS[slug].layers)
+        assert result.problems == ()
+        assert result.valid and result.complete
+
+    def test_the_article_stacks_are_presets(self):
+        assert CONTAINER == ("hardware", "host-os", "container-runtime", "app")
+        assert VM == ("hardware", "host-os", "hypervisor", "guest-os", "app")
+
+    def test_the_container_and_vm_presets_are_each_others_counterpart(self):
+        assert counterpart_of(CONTAINER) == VM
+        assert counterpart_of(VM) == CONTAINER
+
+    def test_any_other_stack_with_a_vm_is_compared_with_the_container_preset(self):
+        assert counterpart_of(["hardware", "hypervisor", "guest-os-windows"]) == CONTAINER
+        assert counterpart_of(["hardware", "host-os", "app"]) == VM
+
+
+class TestStartup:
+    """Startup is the sum of the layers created for each instance; the shared layers below the
+    instance boundary are already running."""
+
+    def test_a_container_starts_in_the_runtime_and_app_time(self):
+        expected = value("container-runtime", "startup_ms") + value("app", "startup_ms")
+        assert simulate(CONTAINER).startup_ms == expected
+
+    def test_a_vm_starts_in_the_vmm_guest_and_app_time(self):
+        expected = (
+            value("hypervisor", "startup_ms")
+            + value("guest-os", "startup_ms")
+            + value("app", "startup_ms")
+        )
+        assert simulate(VM).startup_ms == expected
+
+    def test_containers_in_a_vm_do_not_wait_for_the_shared_guest(self):
+        result = simulate(CONTAINERS_IN_VM, instances=10)
+        assert result.startup_ms == simulate(CONTAINER).startup_ms
+        assert result.per_instance == (False, False, False, True, True)
+
+    def test_plain_processes_are_created_above_the_os(self):
+        result = simulate(["hardware", "host-os", "app"], instances=3)
+        assert result.per_instance == (False, False, True)
+        assert result.instancer is None
+        assert result.memory_per_instance_mb == value("app", "memory_mb")
+
+    def test_a_vm_starts_over_ten_times_slower_than_a_container(self):
+        assert simulate(VM).startup_ms > 10 * simulate(CONTAINER).startup_ms
+
+
+class TestMemoryAndDisk:
+    """Shared layers are paid once per host and per-instance layers once per instance. Container
+    images are copy-on-write, so they are on disk once; VM disks count once per VM."""
+
+    def test_shared_layers_are_counted_once_in_memory(self):
+        one, ten = simulate(VM, instances=1), simulate(VM, instances=10)
+        assert ten.memory_shared_mb == one.memory_shared_mb
+        assert ten.memory_total_mb == one.memory_shared_mb + 10 * one.memory_per_instance_mb
+
+    def test_a_shared_guest_is_counted_once(self):
+        result = simulate(CONTAINERS_IN_VM, instances=50)
+        shared = value("hypervisor", "memory_mb") + value("guest-os", "memory_mb")
+        each = value("container-runtime", "memory_mb") + value("app", "memory_mb")
+        assert result.memory_shared_mb == shared
+        assert result.memory_total_mb == pytest.approx(shared + 50 * each)
+
+    def test_the_container_base_image_is_counted_once(self):
+        image = value("container-runtime", "shared_disk_mb") + value("app", "disk_mb")
+        assert simulate(CONTAINER, instances=1).disk_total_mb == image
+        assert simulate(CONTAINER, instances=100).disk_total_mb == image
+
+    def test_vm_disks_are_counted_once_per_vm(self):
+        disk = value("guest-os", "disk_mb") + value("app", "disk_mb")
+        one, ten = simulate(VM, instances=1), simulate(VM, instances=10)
+        assert one.disk_per_instance_mb == disk
+        assert ten.disk_total_mb - one.disk_total_mb == pytest.approx(9 * disk)
+
+
+class TestOverheadsAndThroughput:
+    """Overheads compose multiplicatively, 1 − Π(1 − o); relative throughput is
+    (1 − compute)^(1 − w) × (1 − I/O)^w with w the I/O intensity."""
+
+    def test_overheads_compose_multiplicatively(self):
+        result = simulate(["hardware", "hypervisor", "guest-os", "gvisor", "app"])
+        compute = 1 - (1 - value("hypervisor", "compute_overhead")) * (
+            1 - value("gvisor", "compute_overhead")
+        )
+        io = 1 - (1 - value("hypervisor", "io_overhead")) * (1 - value("gvisor", "io_overhead"))
+        assert result.compute_overhead == pytest.approx(compute)
+        assert result.io_overhead == pytest.approx(io)
+
+    @pytest.mark.parametrize("w", [0.0, 0.3, 1.0])
+    def test_throughput_weighs_compute_and_io_by_io_intensity(self, w):
+        result = simulate(VM, io_intensity=w)
+        expected = (1 - type2("compute_overhead")) ** (1 - w) * (1 - type2("io_overhead")) ** w
+        assert result.throughput == pytest.approx(expected)
+
+    def test_a_container_runs_at_native_speed(self):
+        assert simulate(CONTAINER).throughput == 1.0
+
+
+class TestIsolation:
+    """The isolation between instances comes from the topmost layer that creates them:
+    processes 1, containers 2, gVisor and Wasm 3, VMs, microVMs and Kata 4."""
+
+    @pytest.mark.parametrize(
+        ("stack", "level"),
+        [
+            (["hardware", "host-os", "app"], 1),
+            (CONTAINER, 2),
+            (CONTAINERS_IN_VM, 2),
+            (PRESETS["sandboxed-container"].layers, 3),
+            (PRESETS["wasm"].layers, 3),
+            (VM, 4),
+            (PRESETS["microvm"].layers, 4),
+            (PRESETS["kata"].layers, 4),
+            (PRESETS["unikernel"].layers, 4),
+        ],
+    )
+    def test_it_takes_isolation_from_the_topmost_instancer(self, stack, level):
+        assert simulate(stack).isolation == level
+
+    def test_it_says_what_containers_share(self):
+        result = simulate(CONTAINER)
+        assert result.isolation_label == "Containers (shared kernel)"
+        assert "300+ system calls" in result.isolation_shares
+
+
+class TestDensity:
+    """Density = min(⌊(host memory − shared memory) / memory per instance⌋, platform cap), and
+    never below zero."""
+
+    def test_density_is_free_memory_over_memory_per_instance(self):
+        result = simulate(VM, host_memory_mb=16384)
+        expected = math.floor((16384 - result.memory_shared_mb) / result.memory_per_instance_mb)
+        assert result.density == result.density_by_memory == expected
+
+    def test_density_is_capped_by_the_platform(self):
+        result = simulate(CONTAINER, host_memory_mb=262144)
+        cap = value("container-runtime", "density_cap")
+        assert result.density_by_memory > cap
+        assert result.density == cap
+        assert result.density_cap.source.id == "S22"
+
+    def test_density_is_never_negative(self):
+        result = simulate(PRESETS["linux-containers-on-windows"].layers, host_memory_mb=1024)
+        assert result.memory_shared_mb > 1024
+        assert result.density == 0
+        assert not result.fits
+
+    def test_it_notes_when_the_instances_do_not_fit(self):
+        result = simulate(VM, instances=1000, host_memory_mb=16384)
+        assert not result.fits
+        assert f"at most {result.density:,} fit" in result.notes[-1].message
+
+
+class TestLedger:
+    """Each metric's ledger names the layers and figures behind it, and adds up to it."""
+
+    @pytest.mark.parametrize("slug", list(PRESETS))
+    @pytest.mark.parametrize("instances", [1, 7])
+    def test_ledger_sums_equal_the_metrics(self, slug, instances):
+        result = simulate(PRESETS[slug].layers, instances=instances)
+        ledger = result.ledger
+        for entries, metric in [
+            (ledger.startup_ms, result.startup_ms),
+            (ledger.memory_mb, result.memory_total_mb),
+            (ledger.disk_mb, result.disk_total_mb),
+            (ledger.compute_overhead, result.compute_overhead),
+            (ledger.io_overhead, result.io_overhead),
+        ]:
+            assert sum(entry.contribution for entry in entries) == pytest.approx(metric)
+        each = sum(entry.contribution for entry in ledger.memory_mb if entry.per_instance)
+        assert each == pytest.approx(instances * result.memory_per_instance_mb)
+
+    def test_a_ledger_entry_shows_the_figure_and_its_source(self):
+        result = simulate(VM, instances=3)
+        (guest,) = [entry for entry in result.ledger.memory_mb if entry.slug == "guest-os"]
+        assert guest.name == "Guest OS (Linux)"
+        assert guest.per_instance
+        assert guest.contribution == 3 * value("guest-os", "memory_mb")
+        assert guest.figure.source.id == "S29"
+
+    def test_shared_layers_appear_as_already_running(self):
+        result = simulate(CONTAINERS_IN_VM)
+        (guest,) = [entry for entry in result.ledger.startup_ms if entry.slug == "guest-os"]
+        assert (guest.contribution, guest.per_instance) == (0, False)
+
+    def test_sources_are_distinct_sorted_and_dated(self):
+        found = sources(simulate(VM))
+        numbers = [source.number for source in found]
+        assert numbers == sorted(set(numbers))
+        assert {"S2", "S6", "S25", "S29", "S31"} <= {source.id for source in found}
+        assert all(source is SOURCES[source.id] and source.year for source in found)
+
+
+class TestSettings:
+    """Settings outside their bounds raise ValueError; bad stacks never raise."""
+
+    @pytest.mark.parametrize(
+        "settings_",
+        [
+            {"instances": MIN_INSTANCES - 1},
+            {"instances": MAX_INSTANCES + 1},
+            {"instances": 2.5},
+            {"instances": True},
+            {"host_memory_mb": MIN_HOST_MEMORY_MB - 1},
+            {"host_memory_mb": MAX_HOST_MEMORY_MB + 1},
+            {"host_cores": MIN_HOST_CORES - 1},
+            {"host_cores": MAX_HOST_CORES + 1},
+            {"io_intensity": MIN_IO_INTENSITY - 0.01},
+            {"io_intensity": MAX_IO_INTENSITY + 0.01},
+            {"io_intensity": float("nan")},
+        ],
+    )
+    def test_it_rejects_out_of_range_settings(self, settings_):
+        with pytest.raises(ValueError):
+            simulate(CONTAINER, **settings_)
+
+    def test_it_accepts_the_bounds(self):
+        low = simulate(CONTAINER, MIN_INSTANCES, MIN_HOST_MEMORY_MB, MIN_HOST_CORES, 0)
+        high = simulate(CONTAINER, MAX_INSTANCES, MAX_HOST_MEMORY_MB, MAX_HOST_CORES, 1)
+        assert low.valid and high.valid
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        stack=st.lists(st.one_of(st.sampled_from(list(LAYERS)), st.text(max_size=12)), max_size=20),
+        instances=st.integers(MIN_INSTANCES, MAX_INSTANCES),
+    )
+    def test_bad_stacks_never_raise(self, stack, instances):
+        problems = validate(stack)
+        result = simulate(stack, instances=instances)
+        assert result.problems == problems
+        assert result.valid == (not problems)
+        assert all(problem.message for problem in problems)
+        explain_change(simulate(CONTAINER), result)
+
+
+class TestExplainChange:
+    """explain_change says, in a learner's words, which metrics moved and what moved them."""
+
+    def test_it_explains_adding_a_guest_os(self):
+        before = simulate(["hardware", "hypervisor"])
+        after = simulate(["hardware", "hypervisor", "guest-os"])
+        changes = {change.metric: change for change in explain_change(before, after)}
+        seconds = value("guest-os", "startup_ms") / 1000
+        assert changes["startup_ms"].delta == value("guest-os", "startup_ms")
+        assert changes["startup_ms"].text == f"+{seconds:.1f} s startup: Guest OS (Linux) added"
+
+    def test_it_explains_removing_a_guest_os(self):
+        before = simulate(["hardware", "hypervisor", "guest-os"])
+        after = simulate(["hardware", "hypervisor"])
+        changes = {change.metric: change for change in explain_change(before, after)}
+        memory = value("guest-os", "memory_mb")
+        assert changes["memory_per_instance_mb"].text == (
+            f"−{memory:.0f} MB memory per instance: Guest OS (Linux) removed"
+        )
+
+    def test_it_reports_an_isolation_change(self):
+        changes = {
+            change.metric: change for change in explain_change(simulate(CONTAINER), simulate(VM))
+        }
+        assert changes["isolation"].delta == 2
+        assert changes["isolation"].text.startswith("Isolation 2 → 4")
+
+    def test_it_names_the_setting_that_changed(self):
+        before, after = simulate(VM, instances=2), simulate(VM, instances=3)
+        changes = {change.metric: change for change in explain_change(before, after)}
+        assert set(changes) == {"memory_total_mb", "disk_total_mb"}
+        memory = changes["memory_total_mb"]
+        assert memory.delta == pytest.approx(before.memory_per_instance_mb)
+        assert memory.text == f"+{memory.delta:,.0f} MB memory in total: instances 2 → 3"
+
+    def test_it_says_when_a_layer_becomes_shared(self):
+        changes = explain_change(
+            simulate(TYPE1_VM, instances=5), simulate(CONTAINERS_IN_VM, instances=5)
+        )
+        (startup,) = [change for change in changes if change.metric == "startup_ms"]
+        assert "Guest OS (Linux) now shared by all instances" in startup.text
+
+    def test_it_names_the_layers_that_changed_when_a_stack_cannot_run(self):
+        broken = simulate(["hardware", "host-os", "hypervisor", "app"])
+        (change,) = explain_change(broken, simulate(VM))
+        assert (change.metric, change.delta) == ("stack", 1)
+        assert change.text == "Guest OS (Linux) added: the stack runs now"
+        (change,) = explain_change(simulate(VM), broken)
+        assert change.text == "Guest OS (Linux) removed: the stack cannot run like this"
+
+    def test_it_has_nothing_to_say_without_a_previous_result_or_a_change(self):
+        assert explain_change(None, simulate(VM)) == ()
+        assert explain_change(simulate(VM), simulate(VM)) == ()
+        assert explain_change(simulate(["hardware", "app"]), simulate(["hardware", "app"])) == ()

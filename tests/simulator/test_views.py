@@ -1,0 +1,253 @@
+"""The simulator page and its JSON API: every state is a URL; bad input gets words, not a 500."""
+
+import html
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulator import engine
+
+PAGE = "/simulator/"
+API = "/simulator/api/metrics"
+CONTAINER = ",".join(engine.PRESETS["container"].layers)
+VM = ",".join(engine.PRESETS["vm"].layers)
+ACCEPTABLE = {200, 400}
+
+pytestmark = pytest.mark.django_db
+
+
+def tower_names(html: str) -> list[str]:
+    tower = html[html.index('<ol class="stack stack--editable"') :]
+    tower = tower[: tower.index("</ol>")]
+    return re.findall(r'<span class="layer__name">([^<]+)</span>', tower)
+
+
+def hidden_stack(html: str, button_id: str) -> str:
+    form = html[: html.index(f'id="{button_id}"')]
+    form = form[form.rindex("<form") :]
+    match = re.search(r'name="stack" value="([^"]*)"', form)
+    return match[1] if match else ""
+
+
+class TestPage:
+    """The full page draws the tower bottom-up from the URL and shows what it costs."""
+
+    def test_an_empty_tower_invites_the_learner_to_start_with_hardware(self, client):
+        response = client.get(PAGE)
+        assert response.status_code == 200
+        assert "The tower is empty" in response.text
+
+    def test_it_draws_the_stack_from_the_url_bottom_first(self, client):
+        response = client.get(PAGE, {"stack": CONTAINER, "instances": 10})
+        assert response.status_code == 200
+        assert tower_names(response.text) == [engine.LAYERS[s].name for s in CONTAINER.split(",")]
+
+    def test_it_shows_the_engine_figures(self, client):
+        result = engine.simulate(CONTAINER.split(","), instances=10)
+        response = client.get(PAGE, {"stack": CONTAINER, "instances": 10})
+        assert f"{result.memory_per_instance_mb:,.0f} MB" in response.text
+        assert f"Isolation level {result.isolation} of 5" in response.text
+        assert "Sources" in response.text
+
+    def test_each_palette_button_leads_to_the_stack_with_that_layer_on_top(self, client):
+        response = client.get(PAGE, {"stack": "hardware,host-os"})
+        assert hidden_stack(response.text, "add-container-runtime") == (
+            "hardware,host-os,container-runtime"
+        )
+
+    def test_remove_and_move_buttons_lead_to_the_changed_stack(self, client):
+        response = client.get(PAGE, {"stack": "hardware,host-os,container-runtime,app"})
+        assert hidden_stack(response.text, "remove-2") == "hardware,host-os,app"
+        assert hidden_stack(response.text, "up-1") == "hardware,container-runtime,host-os,app"
+        assert hidden_stack(response.text, "down-3") == "hardware,host-os,app,container-runtime"
+
+    def test_buttons_that_cannot_move_a_layer_are_disabled(self, client):
+        text = client.get(PAGE, {"stack": "hardware,host-os"}).text
+        assert re.search(r'id="down-0"[^>]*disabled', text)
+        assert re.search(r'id="up-1"[^>]*disabled', text)
+
+    def test_it_says_what_changed_since_the_previous_stack(self, client):
+        response = client.get(PAGE, {"stack": VM, "prev": "hardware,host-os,hypervisor,guest-os"})
+        assert "Application added" in response.text
+
+    def test_a_stack_that_breaks_a_rule_shows_the_reason_beside_the_layer(self, client):
+        response = client.get(PAGE, {"stack": "hardware,host-os,guest-os,app"})
+        assert response.status_code == 200
+        guest = response.text.index('<span class="layer__name">Guest OS (Linux)</span>')
+        problem = response.text.index("A guest OS needs a hypervisor beneath it", guest)
+        next_layer = response.text.index('<span class="layer__name">', guest + 1)
+        assert problem < next_layer
+        assert "This stack cannot run yet" in response.text
+
+    def test_compare_mode_puts_the_two_stacks_side_by_side(self, client):
+        response = client.get(PAGE, {"stack": CONTAINER, "compare": VM})
+        assert "Key differences, computed for these two stacks" in response.text
+        assert response.text.count('class="differs"') >= 3
+
+    def test_it_carries_chart_data_and_a_table_for_each_chart(self, client):
+        text = client.get(PAGE, {"stack": VM}).text
+        for chart in ("shares", "density", "timeline"):
+            match = re.search(rf'id="chart-{chart}" data-figure="([^"]*)"', text)
+            assert json.loads(html.unescape(match[1]))["data"]
+        assert text.count("Show the numbers as a table") == 3
+
+    def test_it_loads_plotly_and_its_own_script_from_this_site(self, client):
+        text = client.get(PAGE).text
+        scripts = re.findall(r'<script src="([^"]+)"', text)
+        assert any("plotly-basic" in src for src in scripts)
+        assert all(src.startswith("/static/") for src in scripts)
+
+
+class TestHtmx:
+    """htmx gets the workspace alone; the history restore gets the whole page."""
+
+    def test_an_htmx_request_gets_only_the_workspace(self, client):
+        response = client.get(PAGE, {"stack": CONTAINER}, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        assert "<html" not in response.text
+        assert 'class="stack stack--editable"' in response.text
+        assert 'id="sim-announcer" hx-swap-oob="innerHTML"' in response.text
+
+    def test_the_announcement_summarises_the_new_numbers(self, client):
+        result = engine.simulate(CONTAINER.split(","), instances=10)
+        response = client.get(PAGE, {"stack": CONTAINER}, headers={"HX-Request": "true"})
+        assert f"{result.density:,} instances fit" in response.text
+
+    def test_a_history_restore_gets_the_whole_page(self, client):
+        headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        response = client.get(PAGE, {"stack": CONTAINER}, headers=headers)
+        assert "<html" in response.text
+
+    def test_responses_vary_on_the_htmx_header(self, client):
+        assert "HX-Request" in client.get(PAGE).headers["Vary"]
+
+
+class TestBadInput:
+    """A malformed address gets 400 and a message a learner understands; the rest is kept."""
+
+    @pytest.mark.parametrize(
+        ("query", "message"),
+        [
+            ({"stack": "hardware,teleporter"}, "“teleporter” is not a layer this simulator knows"),
+            ({"stack": ",".join(["hardware"] * 1000)}, "holds at most 12 layers"),
+            ({"stack": "hardware," * 13}, "holds at most 12 layers"),
+            ({"stack": "x" * 5000}, "That stack is too long"),
+            ({"stack": CONTAINER, "instances": "-1"}, "Instances must be a whole number from 1 to"),
+            ({"stack": CONTAINER, "instances": str(10**12)}, "Instances must be a whole number"),
+            ({"stack": CONTAINER, "instances": "lots"}, "Instances must be a whole number"),
+            ({"stack": CONTAINER, "memory": "0"}, "Host memory (GB) must be a whole number"),
+            ({"stack": CONTAINER, "cores": "1e9"}, "Host cores must be a whole number"),
+            ({"stack": CONTAINER, "compare": "hardware,<script>"}, "is not a layer this simulator"),
+        ],
+    )
+    def test_it_answers_400_with_a_message(self, client, query, message):
+        response = client.get(PAGE, query)
+        assert response.status_code == 400
+        assert message in response.text.replace("&lt;", "<").replace("&gt;", ">")
+
+    def test_a_bad_number_keeps_the_learners_stack(self, client):
+        response = client.get(PAGE, {"stack": CONTAINER, "instances": "-1"})
+        assert tower_names(response.text)[-1] == engine.LAYERS["app"].name
+
+    def test_it_escapes_what_it_echoes(self, client):
+        response = client.get(PAGE, {"stack": "<script>alert(1)</script>"})
+        assert "<script>alert(1)" not in response.text
+
+    def test_an_htmx_request_with_bad_input_gets_the_message_in_the_fragment(self, client):
+        response = client.get(PAGE, {"instances": "-5"}, headers={"HX-Request": "true"})
+        assert response.status_code == 400
+        assert "<html" not in response.text
+        assert "Instances must be a whole number" in response.text
+
+    def test_it_rejects_a_post(self, client):
+        assert client.post(PAGE).status_code == 405
+
+
+class TestApi:
+    """GET /simulator/api/metrics returns the metrics, the ledger and the sources."""
+
+    def test_it_returns_the_metrics_ledger_and_sources(self, client):
+        response = client.get(API, {"stack": CONTAINER, "instances": 10})
+        assert response.status_code == 200
+        body = response.json()
+        result = engine.simulate(CONTAINER.split(","), instances=10)
+        assert body["metrics"]["startup_ms"] == result.startup_ms
+        assert body["metrics"]["density"] == result.density
+        assert body["isolation"]["level"] == result.isolation
+        startup = sum(entry["contribution"] for entry in body["ledger"]["startup_ms"])
+        assert startup == pytest.approx(result.startup_ms)
+        assert {s["id"] for s in body["sources"]} == {s.id for s in engine.sources(result)}
+        assert all(s["year"] for s in body["sources"])
+
+    def test_a_stack_that_breaks_a_rule_gets_400_naming_the_layer(self, client):
+        response = client.get(API, {"stack": "hardware,host-os,guest-os,app"})
+        assert response.status_code == 400
+        errors = response.json()["errors"]
+        assert errors[0]["layer"] == "guest-os"
+        assert "hypervisor" in errors[0]["message"]
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            {},
+            {"stack": ""},
+            {"stack": "hardware,teleporter"},
+            {"stack": ",".join(["app"] * 1000)},
+            {"stack": CONTAINER, "instances": "-1"},
+            {"stack": CONTAINER, "instances": str(10**12)},
+            {"stack": CONTAINER, "instances": "ten"},
+        ],
+    )
+    def test_bad_input_gets_400_with_errors_in_words(self, client, query):
+        response = client.get(API, query)
+        assert response.status_code == 400
+        errors = response.json()["errors"]
+        assert errors and all(error["message"] and "layer" in error for error in errors)
+
+
+SLUGS = list(engine.LAYERS)
+FIELDS = ["stack", "compare", "prev", "instances", "memory", "cores", "junk"]
+values = st.one_of(
+    st.text(max_size=60),
+    st.lists(st.sampled_from(SLUGS), max_size=15).map(",".join),
+    st.integers(min_value=-(10**15), max_value=10**15).map(str),
+)
+queries = st.dictionaries(st.sampled_from(FIELDS), values, max_size=6)
+
+
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+class TestFuzzing:
+    """Whatever the query string holds, the simulator answers 200 or 400, never 500."""
+
+    @FUZZ
+    @given(query=queries, htmx=st.booleans())
+    def test_the_page_never_fails(self, query, htmx):
+        headers = {"HX-Request": "true"} if htmx else {}
+        assert Client().get(PAGE, query, headers=headers).status_code in ACCEPTABLE
+
+    @FUZZ
+    @given(query=queries)
+    def test_the_api_never_fails(self, query):
+        response = Client().get(API, query)
+        assert response.status_code in ACCEPTABLE
+        assert response["Content-Type"] == "application/json"
+
+
+class TestLessonLinks:
+    def test_every_lesson_links_to_the_preset_that_illustrates_it(self, client, course):
+        for lesson in course:
+            response = client.get(reverse("lessons:lesson", args=[lesson.slug]))
+            stack = ",".join(engine.PRESETS[lesson.simulator_preset].layers)
+            assert "Try it in the simulator" in response.text
+            assert f"/simulator/?stack={stack.replace(',', '%2C')}" in response.text
