@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import loadgen  # noqa: E402
+from bench import browser, loadgen  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 
@@ -50,6 +50,29 @@ def bench_lessons(base: str) -> None:
     print(f"  lesson / bare ratio   {page.per_second / bare.per_second:.2f} (goal >= 0.6)")
 
 
+def bench_simulator(base: str) -> None:
+    update = (
+        "/simulator/?stack=hardware%2Chost-os%2Chypervisor%2Cguest-os%2Capp"
+        "&prev=hardware%2Chost-os%2Chypervisor%2Cguest-os"
+    )
+    serial = loadgen.load(
+        base, [update], seconds=SECONDS, threads=1, headers={"HX-Request": "true"}
+    )
+    print(
+        f"  htmx update, one client  p50 {serial.percentile(50):.1f} ms server time "
+        f"(p99 {serial.percentile(99):.1f} ms, {serial.errors} errors of {serial.requests})"
+    )
+    figures = browser.simulator_figures(base)
+    print(
+        f"  click to updated chart   p50 {figures['click_p50_ms']:.0f} ms, "
+        f"p95 {figures['click_p95_ms']:.0f} ms in Chromium (goal p95 <= 100 ms)"
+    )
+    print(
+        f"  first visit, compressed  {figures['first_visit_kb']:.0f} KB transferred for "
+        "/simulator/ and everything it loads (goal <= 400 KB)"
+    )
+
+
 def main() -> None:
     print("CVM Lab benchmarks")
     print("engine")
@@ -59,6 +82,8 @@ def main() -> None:
         with loadgen.gunicorn("bench.wsgi", env, workers=2) as base:
             print(f"http (gunicorn, 2 sync workers, 16 client threads, {SECONDS:.0f} s each)")
             bench_lessons(base)
+            print("simulator")
+            bench_simulator(base)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ The files under lessons/content/ are the source of truth. `sync()` creates what 
 what changed, leaves the rest alone and deletes what left the files, all in one transaction.
 """
 
+import hashlib
 import math
 import re
 from collections import Counter
@@ -151,6 +152,15 @@ def load_lesson(path: Path, term_urls: dict[str, tuple[str, str]]) -> dict:
     }
 
 
+def course_version(paths: list[Path]) -> str:
+    """A digest of every content file: cached lesson pages are keyed by it, so any edit (a title
+    that appears in a neighbour's "Next" link, say) makes every page render afresh."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def sync(content_dir: Path = CONTENT_DIR) -> SyncReport:
     report = SyncReport()
     terms = load_glossary(content_dir)
@@ -158,10 +168,14 @@ def sync(content_dir: Path = CONTENT_DIR) -> SyncReport:
     term_urls = {
         slug: (in_sentence(t["term"]), f"{glossary_url}#{slug}") for slug, t in terms.items()
     }
-    lessons = [load_lesson(path, term_urls) for path in sorted(content_dir.glob("*.md"))]
+    paths = sorted(content_dir.glob("*.md"))
+    lessons = [load_lesson(path, term_urls) for path in paths]
     slugs = [lesson["slug"] for lesson in lessons]
     if len(set(slugs)) != len(slugs):
         raise ContentError(f"Two lesson files share a slug: {sorted(slugs)}.")
+    version = course_version([*paths, content_dir / "glossary.yaml"])
+    for lesson in lessons:
+        lesson["course_version"] = version
 
     with transaction.atomic():
         for slug, values in terms.items():

@@ -22,6 +22,7 @@ class Lesson(models.Model):
     reading_minutes = models.PositiveSmallIntegerField()
     simulator_preset = models.CharField(max_length=64, blank=True)
     simulator_compare = models.CharField(max_length=64, blank=True)
+    course_version = models.CharField(max_length=16, blank=True)
 
     objects = LessonQuerySet.as_manager()
 
@@ -30,6 +31,17 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def neighbours(self) -> dict:
+        """Where this lesson sits in the course: its position and the lessons either side."""
+        outline = list(Lesson.objects.outline())
+        index = next(i for i, item in enumerate(outline) if item.pk == self.pk)
+        return {
+            "position": index + 1,
+            "total": len(outline),
+            "previous": outline[index - 1] if index > 0 else None,
+            "next": outline[index + 1] if index + 1 < len(outline) else None,
+        }
 
 
 class GlossaryTerm(models.Model):

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from lessons import progress
@@ -21,24 +22,27 @@ def outline(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    lesson = get_object_or_404(Lesson, slug=slug)
-    outline = list(Lesson.objects.outline())
-    position = next(i for i, item in enumerate(outline) if item.pk == lesson.pk)
+    """The article is a cached fragment keyed by the course version: a cache hit costs one small
+    query, and the rest of the lesson loads only when the fragment must be rendered."""
+    lesson = get_object_or_404(
+        Lesson.objects.only("slug", "title", "summary", "course_version"), slug=slug
+    )
     progress.mark_read(request.session, lesson.slug)
     return render(
         request,
         "lessons/lesson.html",
         {
             "lesson": lesson,
-            "position": position + 1,
-            "total": len(outline),
-            "previous": outline[position - 1] if position > 0 else None,
-            "next": outline[position + 1] if position + 1 < len(outline) else None,
-            "simulator_url": preset_url(lesson.simulator_preset, lesson.simulator_compare)
-            if lesson.simulator_preset
-            else "",
+            "neighbours": SimpleLazyObject(lesson.neighbours),
+            "simulator_url": SimpleLazyObject(lambda: simulator_link(lesson)),
         },
     )
+
+
+def simulator_link(lesson: Lesson) -> str:
+    if not lesson.simulator_preset:
+        return ""
+    return preset_url(lesson.simulator_preset, lesson.simulator_compare)
 
 
 @require_GET

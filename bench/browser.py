@@ -1,0 +1,56 @@
+"""Measurements that need a real browser: Debian's Chromium, driven by Playwright."""
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# Click a button, wait for htmx to swap and settle (simulator.js redraws the charts on settle),
+# then for the next frame: the time a learner waits for the updated chart.
+CLICK_TO_CHART = """
+async (buttonId) => {
+  const started = performance.now();
+  const settled = new Promise((resolve) => document.addEventListener(
+    "htmx:afterSettle", () => requestAnimationFrame(() => resolve()), { once: true }));
+  document.getElementById(buttonId).click();
+  await settled;
+  return performance.now() - started;
+}
+"""
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def simulator_figures(base: str, clicks: int = 40) -> dict[str, float]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        page = browser.new_page()
+        page.goto(base + "/simulator/?stack=hardware,host-os,container-runtime,app")
+        page.wait_for_load_state("load")
+        transferred = page.evaluate(
+            "performance.getEntriesByType('navigation').concat("
+            "performance.getEntriesByType('resource')).reduce((sum, e) => sum + e.transferSize, 0)"
+        )
+        timings = []
+        for index in range(clicks):
+            button = "preset-vm" if index % 2 == 0 else "preset-container"
+            timings.append(page.evaluate(CLICK_TO_CHART, button))
+        browser.close()
+    return {
+        "first_visit_kb": transferred / 1024,
+        "click_p50_ms": percentile(timings, 50),
+        "click_p95_ms": percentile(timings, 95),
+    }
