@@ -20,7 +20,7 @@ def press_button(page, button_id: str, limit: int = 120) -> None:
         raise AssertionError(f"#{button_id} was not reachable with Tab")
     with page.expect_response(lambda r: "/simulator/" in r.url):
         page.keyboard.press("Enter")
-    page.wait_for_function("!document.querySelector('.htmx-request')")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
 def metric(page, name: str) -> str:
@@ -32,7 +32,7 @@ def tower(page) -> list[str]:
 
 
 def chart_traces(page, chart: str) -> list[str]:
-    page.wait_for_function(f"document.getElementById('chart-{chart}')?.data !== undefined")
+    page.wait_for_function(f"() => document.getElementById('chart-{chart}')?.data !== undefined")
     return page.evaluate(
         f"Array.from(document.getElementById('chart-{chart}').data).map(t => t.name)"
     )
