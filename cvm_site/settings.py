@@ -163,6 +163,9 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
+LOGIN_REDIRECT_URL = "lessons:progress"
+LOGOUT_REDIRECT_URL = "lessons:outline"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from lessons import markup
-from lessons.models import GlossaryTerm, Lesson
+from lessons import grading, markup
+from lessons.models import Choice, GlossaryTerm, Lesson, Question
 from simulator.engine import LAYERS, PRESETS
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -152,6 +152,132 @@ def load_lesson(path: Path, term_urls: dict[str, tuple[str, str]]) -> dict:
     }
 
 
+QUESTION_KINDS = {kind.value for kind in Question.Kind}
+
+
+def _check_question(entry: dict, where: str, anchors: set[str]) -> None:
+    kind = entry.get("type")
+    if kind not in QUESTION_KINDS:
+        raise ContentError(f"{where}: type must be one of {sorted(QUESTION_KINDS)}.")
+    if entry.get("reread") not in anchors:
+        raise ContentError(
+            f"{where}: reread '{entry.get('reread')}' is not a section of the lesson."
+        )
+    if entry.get("simulator") and entry["simulator"] not in PRESETS:
+        raise ContentError(f"{where}: simulator '{entry['simulator']}' is not a preset.")
+    choices = entry.get("choices") or []
+    right = sum(bool(choice.get("correct")) for choice in choices)
+    if kind == "single" and (len(choices) < 2 or right != 1):
+        raise ContentError(f"{where}: a single-choice question needs 2+ choices, 1 correct.")
+    if kind == "multiple" and not (0 < right < len(choices)):
+        raise ContentError(f"{where}: select-all needs at least one right and one wrong choice.")
+    if kind == "truefalse" and not isinstance(entry.get("answer"), bool):
+        raise ContentError(f"{where}: a true-or-false question needs 'answer: true' or false.")
+    if kind == "ordering":
+        items = entry.get("items") or []
+        if len(items) < 2 or len(set(items)) != len(items) or not set(items) <= set(LAYERS):
+            raise ContentError(f"{where}: ordering items must be 2+ distinct layer slugs.")
+    if kind == "challenge":
+        constraints = entry.get("constraints") or {}
+        if not constraints or not set(constraints) <= set(grading.CONSTRAINTS):
+            raise ContentError(
+                f"{where}: constraints must be some of {sorted(grading.CONSTRAINTS)}."
+            )
+        if not any(
+            grading.grade_challenge(_spec(entry), preset.layers).correct
+            for preset in PRESETS.values()
+        ):
+            raise ContentError(f"{where}: no preset meets this challenge; is it solvable?")
+
+
+def _spec(entry: dict) -> dict:
+    kind = entry["type"]
+    if kind == "truefalse":
+        return {"answer": entry["answer"]}
+    if kind == "ordering":
+        return {"items": list(entry["items"])}
+    if kind == "challenge":
+        return {
+            "instances": int(entry.get("instances", 1)),
+            "host_memory_mb": int(entry.get("host_memory_mb", 16384)),
+            "constraints": dict(entry["constraints"]),
+        }
+    return {}
+
+
+def load_quiz(path: Path, lessons: dict[str, dict], term_urls) -> tuple[str, list[dict]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    lesson_slug = data.get("lesson")
+    if lesson_slug not in lessons:
+        raise ContentError(f"{path.name}: lesson '{lesson_slug}' does not exist.")
+    anchors = {entry["id"] for entry in lessons[lesson_slug]["toc"]}
+    questions, seen = [], set()
+    for order, entry in enumerate(data.get("questions") or [], start=1):
+        slug = entry.get("slug", "")
+        where = f"{path.name} {slug or order}"
+        if not SLUG.match(slug) or slug in seen:
+            raise ContentError(f"{where}: needs a new lowercase slug.")
+        seen.add(slug)
+        _check_question(entry, where, anchors)
+        explanation = markup.render(_require(entry, "explanation", str, where), term_urls=term_urls)
+        questions.append(
+            {
+                "slug": slug,
+                "values": {
+                    "order": order,
+                    "kind": entry["type"],
+                    "prompt": _require(entry, "prompt", str, where),
+                    "explanation_html": explanation.html,
+                    "reread": entry["reread"],
+                    "simulator_preset": entry.get("simulator") or "",
+                    "spec": _spec(entry),
+                    "retired": False,
+                },
+                "choices": [
+                    {
+                        "key": f"{slug}-{chr(97 + i)}",
+                        "text": c["text"],
+                        "correct": bool(c.get("correct")),
+                        "order": i,
+                    }
+                    for i, c in enumerate(entry.get("choices") or [])
+                ],
+            }
+        )
+    return lesson_slug, questions
+
+
+def _save_questions(report: SyncReport, lesson: Lesson, questions: list[dict]) -> None:
+    for question in questions:
+        obj, created = Question.objects.get_or_create(
+            lesson=lesson, slug=question["slug"], defaults=question["values"]
+        )
+        values = question["values"]
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj.save(update_fields=changed)
+        current = list(obj.choices.values("key", "text", "correct", "order"))
+        if current != question["choices"]:
+            obj.choices.all().delete()
+            Choice.objects.bulk_create(Choice(question=obj, **c) for c in question["choices"])
+        outcome = (
+            "created"
+            if created
+            else ("updated" if changed or current != question["choices"] else "unchanged")
+        )
+        report.count("questions", outcome)
+    gone = lesson.questions.filter(retired=False).exclude(slug__in=[q["slug"] for q in questions])
+    for question in gone:
+        if question.answers.exists():
+            question.retired = True
+            question.save(update_fields=["retired"])
+        else:
+            question.delete()
+        report.count("questions", "deleted")
+
+
 def course_version(paths: list[Path]) -> str:
     """A digest of every content file: cached lesson pages are keyed by it, so any edit (a title
     that appears in a neighbour's "Next" link, say) makes every page render afresh."""
@@ -173,6 +299,9 @@ def sync(content_dir: Path = CONTENT_DIR) -> SyncReport:
     slugs = [lesson["slug"] for lesson in lessons]
     if len(set(slugs)) != len(slugs):
         raise ContentError(f"Two lesson files share a slug: {sorted(slugs)}.")
+    by_slug = {lesson["slug"]: lesson for lesson in lessons}
+    quiz_paths = sorted((content_dir / "quizzes").glob("*.yaml"))
+    quizzes = dict(load_quiz(path, by_slug, term_urls) for path in quiz_paths)
     version = course_version([*paths, content_dir / "glossary.yaml"])
     for lesson in lessons:
         lesson["course_version"] = version
@@ -184,4 +313,6 @@ def sync(content_dir: Path = CONTENT_DIR) -> SyncReport:
         for lesson in lessons:
             _save(Lesson, report, "lessons", lesson.pop("slug"), lesson)
         _delete_missing(Lesson, report, "lessons", set(slugs))
+        for lesson in Lesson.objects.all():
+            _save_questions(report, lesson, quizzes.get(lesson.slug, []))
     return report

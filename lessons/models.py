@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -54,3 +55,118 @@ class GlossaryTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class Question(models.Model):
+    """One quiz question, loaded from lessons/content/quizzes/<lesson>.yaml."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Select all that apply"
+        TRUE_FALSE = "truefalse", "True or false"
+        ORDERING = "ordering", "Ordering"
+        CHALLENGE = "challenge", "Simulator challenge"
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+    slug = models.SlugField(max_length=64)
+    order = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    prompt = models.TextField()
+    explanation_html = models.TextField()
+    reread = models.CharField(max_length=100, help_text="Anchor of the lesson section to reread")
+    simulator_preset = models.CharField(max_length=64, blank=True)
+    # Kind-specific grading data: the true/false answer, the ordering's items in their right
+    # order, a challenge's instances, host memory and constraints. Never sent to the page.
+    spec = models.JSONField(default=dict)
+    # A question that left the files but has answers is retired rather than deleted.
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["lesson__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "slug"], name="unique_question_per_lesson")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson.slug}: {self.slug}"
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    # "<question slug>-<letter>": a choice sent with another question is recognisably foreign.
+    key = models.CharField(max_length=72)
+    text = models.TextField()
+    correct = models.BooleanField(default=False)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "key"], name="unique_choice_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Learner(models.Model):
+    """Whoever takes quizzes: anonymous (found through the session) or tied to an account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    read_lessons = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.user.get_username() if self.user else f"Anonymous learner {self.pk}"
+
+
+class Attempt(models.Model):
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="attempts")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()
+    question_count = models.PositiveSmallIntegerField()
+    answered = models.PositiveSmallIntegerField(default=0)
+    score = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["lesson__order", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "lesson", "number"], name="unique_attempt_number"
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "lesson"],
+                condition=models.Q(finished_at__isnull=True),
+                name="one_open_attempt_per_quiz",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.lesson.slug} · attempt {self.number}"
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class Answer(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    response = models.JSONField()
+    correct = models.BooleanField()
+    mark = models.PositiveSmallIntegerField()
+    feedback = models.JSONField(default=list)
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attempt", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · {self.question.slug}"

@@ -21,5 +21,9 @@ app_name = "lessons"
 urlpatterns = [
     path("", views.outline, name="outline"),
     path("lessons/<lesson:slug>/", views.lesson_detail, name="lesson"),
+    path("lessons/<lesson:slug>/quiz/", views.quiz_page, name="quiz"),
+    path("lessons/<lesson:slug>/quiz/retry", views.retry, name="retry"),
+    path("lessons/<lesson:slug>/quiz/<lesson:question>/answer", views.answer, name="answer"),
     path("glossary/", views.glossary, name="glossary"),
+    path("progress/", views.progress_page, name="progress"),
 ]

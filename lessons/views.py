@@ -1,17 +1,18 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from lessons import progress
-from lessons.models import GlossaryTerm, Lesson
+from lessons import grading, progress, quiz
+from lessons.models import GlossaryTerm, Lesson, Question
 from simulator.workspace import preset_url
 
 
 @require_GET
 def outline(request: HttpRequest) -> HttpResponse:
     lessons = list(Lesson.objects.outline())
-    read = progress.read_slugs(request.session)
+    read = progress.read_slugs(request)
     next_lesson = next((lesson for lesson in lessons if lesson.slug not in read), None)
     return render(
         request,
@@ -27,7 +28,7 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(
         Lesson.objects.only("slug", "title", "summary", "course_version"), slug=slug
     )
-    progress.mark_read(request.session, lesson.slug)
+    progress.mark_read(request, lesson.slug)
     return render(
         request,
         "lessons/lesson.html",
@@ -48,3 +49,59 @@ def simulator_link(lesson: Lesson) -> str:
 @require_GET
 def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "lessons/glossary.html", {"terms": GlossaryTerm.objects.all()})
+
+
+@require_GET
+def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = get_object_or_404(Lesson, slug=slug)
+    learner = progress.current_learner(request)
+    return render(request, "lessons/quiz.html", quiz.page_context(lesson, learner))
+
+
+@require_POST
+def answer(request: HttpRequest, slug: str, question: str) -> HttpResponse:
+    """Grade one answer. htmx gets the question back with its feedback; a plain form post is
+    redirected to the quiz page, which shows the same feedback in place."""
+    question = get_object_or_404(
+        Question.objects.select_related("lesson"), lesson__slug=slug, slug=question, retired=False
+    )
+    number = request.POST.get("attempt", "")
+    error, status, submission = "", 200, None
+    if not number.isdigit() or not 0 < int(number) < 100_000:
+        error, status = "This form is missing its attempt number. Reload the page.", 400
+    else:
+        learner = progress.current_learner(request, create=True)
+        try:
+            submission = quiz.submit(learner, question, int(number), request.POST)
+        except grading.AnswerError as problem:
+            error, status = str(problem), 400
+        except quiz.QuizClosed as problem:
+            error, status = str(problem), 409
+    if submission and not submission.saved:
+        error, status = "You already answered this in this attempt: your first answer stands.", 409
+    if not request.htmx and status == 200:
+        return redirect(f"{reverse('lessons:quiz', args=[slug])}#q-{question.slug}")
+    answer_shown = submission.answer if submission else None
+    context = quiz.page_context(question.lesson, progress.current_learner(request))
+    if request.htmx:
+        context["item"] = quiz.question_view(question, answer_shown, error)
+        return render(request, "lessons/quiz.html#question", context, status=status)
+    for item in context["questions"]:
+        if item.question.pk == question.pk:
+            item.error = error
+    return render(request, "lessons/quiz.html", context, status=status)
+
+
+@require_POST
+def retry(request: HttpRequest, slug: str) -> HttpResponse:
+    lesson = get_object_or_404(Lesson, slug=slug)
+    quiz.start_new_attempt(progress.current_learner(request, create=True), lesson)
+    return redirect("lessons:quiz", slug=slug)
+
+
+@require_GET
+def progress_page(request: HttpRequest) -> HttpResponse:
+    learner = progress.current_learner(request)
+    lessons = list(Lesson.objects.outline())
+    context = progress.overview(lessons, progress.read_slugs(request), learner)
+    return render(request, "lessons/progress.html", context)

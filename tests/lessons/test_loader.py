@@ -4,10 +4,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import call_command
 
 from lessons import content
-from lessons.models import GlossaryTerm, Lesson
+from lessons.models import GlossaryTerm, Lesson, Question
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,9 @@ def test_it_loads_one_lesson_per_section_of_the_article_in_order():
 def test_a_second_run_creates_nothing_and_changes_nothing():
     first = content.sync()
     second = content.sync()
-    assert first.created() == Lesson.objects.count() + GlossaryTerm.objects.count()
+    assert first.created() == (
+        Lesson.objects.count() + GlossaryTerm.objects.count() + Question.objects.count()
+    )
     assert second.created() == 0
     for counter in second.counts.values():
         assert counter["updated"] == 0
@@ -49,11 +52,10 @@ def test_a_second_run_creates_nothing_and_changes_nothing():
 def test_the_command_prints_its_counts(capsys):
     call_command("loadcontent")
     call_command("loadcontent")
-    out = capsys.readouterr().out.splitlines()
-    assert out[-2].startswith("glossary terms: 0 created, 0 updated")
-    assert (
-        out[-1] == f"lessons: 0 created, 0 updated, {Lesson.objects.count()} unchanged, 0 deleted"
-    )
+    out = capsys.readouterr().out.splitlines()[-3:]
+    assert out[0].startswith("glossary terms: 0 created, 0 updated")
+    assert out[1] == f"lessons: 0 created, 0 updated, {Lesson.objects.count()} unchanged, 0 deleted"
+    assert out[2].startswith("questions: 0 created, 0 updated")
 
 
 def test_it_updates_a_changed_lesson_and_deletes_a_removed_one(content_copy: Path):
@@ -61,6 +63,7 @@ def test_it_updates_a_changed_lesson_and_deletes_a_removed_one(content_copy: Pat
     intro = next(content_copy.glob("*introduction.md"))
     intro.write_text(intro.read_text().replace("title:", "title: Changed —", 1))
     next(content_copy.glob("*conclusion.md")).unlink()
+    (content_copy / "quizzes" / "conclusion.yaml").unlink()
 
     report = content.sync(content_copy)
 
@@ -117,3 +120,42 @@ def test_a_failed_load_leaves_the_database_as_it_was(content_copy: Path):
     with pytest.raises(content.ContentError):
         content.sync(content_copy)
     assert not GlossaryTerm.objects.filter(slug="extra-term").exists()
+
+
+def test_it_rejects_a_question_whose_reread_section_does_not_exist(content_copy: Path):
+    path = content_copy / "quizzes" / "architecture.yaml"
+    path.write_text(
+        path.read_text().replace("reread: where-the-boundary-sits", "reread: nowhere", 1)
+    )
+    with pytest.raises(content.ContentError, match="nowhere"):
+        content.sync(content_copy)
+
+
+def test_it_rejects_a_challenge_no_stack_can_meet(content_copy: Path):
+    path = content_copy / "quizzes" / "architecture.yaml"
+    path.write_text(path.read_text().replace("min_density: 100", "min_density: 100000", 1))
+    with pytest.raises(content.ContentError, match="solvable"):
+        content.sync(content_copy)
+
+
+def test_a_removed_question_with_answers_is_retired_not_deleted(content_copy: Path):
+    from lessons.models import Answer, Attempt, Learner
+
+    content.sync(content_copy)
+    question = Question.objects.get(slug="container-boundary")
+    attempt = Attempt.objects.create(
+        learner=Learner.objects.create(), lesson=question.lesson, number=1, question_count=6
+    )
+    Answer.objects.create(
+        attempt=attempt, question=question, response={"choice": "x"}, correct=False, mark=0
+    )
+    path = content_copy / "quizzes" / "architecture.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["questions"] = [q for q in data["questions"] if q["slug"] != "container-boundary"]
+    path.write_text(yaml.safe_dump(data))
+
+    content.sync(content_copy)
+
+    question.refresh_from_db()
+    assert question.retired
+    assert Answer.objects.filter(question=question).exists()

@@ -1,4 +1,4 @@
-// Draws the simulator's charts from the JSON in their data-figure attributes, on load and after
+// Draws the charts (simulator, progress) from the JSON in their data-figure attributes, on load and after
 // each htmx swap.
 // No inline script and no eval: this file is allowed by the page's Content Security Policy.
 (function () {

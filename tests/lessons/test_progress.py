@@ -1,0 +1,135 @@
+"""Progress: read lessons and best scores, kept in the session, merged into an account at login."""
+
+import json
+import re
+from html import unescape
+
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from lessons.models import Attempt, Learner
+from tests.lessons.test_quiz import RIGHT, WRONG, answer
+
+PROGRESS = "/progress/"
+
+
+def row(text: str, title: str) -> str:
+    start = text.index(f">{title}</a></th>")
+    return text[start : text.index("</tr>", start)]
+
+
+def test_it_shows_each_lessons_read_state_and_best_score(client, course):
+    client.get(reverse("lessons:lesson", args=["architecture"]))
+    for step in RIGHT[:3]:
+        answer(client, step)
+    text = client.get(PROGRESS).text
+    architecture = row(text, "The two architectures side by side")
+    assert "Read" in architecture
+    assert "3 of 6" in architecture  # the best so far, from an unfinished attempt
+    for step in RIGHT[3:]:
+        answer(client, step)
+    text = client.get(PROGRESS).text
+    assert "6 of 6" in row(text, "The two architectures side by side")
+    assert "Not taken" in row(text, "What is a container?")
+
+
+def test_the_chart_carries_each_sections_best_score(client, course):
+    for step in RIGHT:
+        answer(client, step)
+    text = client.get(PROGRESS).text
+    figure = json.loads(unescape(re.search(r'data-figure="([^"]*)"', text)[1]))
+    scores = dict(zip(figure["data"][0]["y"], figure["data"][0]["x"], strict=True))
+    assert scores["The two architectures side by side"] == 100
+    assert scores["What is a container?"] == 0
+
+
+def test_what_next_starts_with_the_first_unread_lesson(client, course):
+    text = client.get(PROGRESS).text
+    assert f'Read <a href="/lessons/{course[0].slug}/">' in text
+
+
+def test_what_next_suggests_the_weakest_quiz_once_everything_is_read_and_taken(client, course):
+    for lesson in course:
+        client.get(reverse("lessons:lesson", args=[lesson.slug]))
+    learner = _learner(client)
+    for lesson in course:
+        Attempt.objects.create(
+            learner=learner,
+            lesson=lesson,
+            number=1,
+            question_count=5,
+            answered=5,
+            score=5 if lesson.slug != "performance" else 2,
+        )
+    text = client.get(PROGRESS).text
+    assert "Your lowest score is on" in text
+    assert 'href="/lessons/performance/quiz/"' in text[text.index("What to do next") :][:600]
+
+
+def _learner(client) -> Learner:
+    session = client.session
+    if "learner_id" not in session:
+        learner = Learner.objects.create()
+        session["learner_id"] = learner.pk
+        session.save()
+    return Learner.objects.get(pk=client.session["learner_id"])
+
+
+def test_progress_is_kept_per_browser(client, course):
+    for step in RIGHT:
+        answer(client, step)
+    assert "6 of 6" not in Client().get(PROGRESS).text
+
+
+class TestAccounts:
+    """A learner may sign up and log in; anonymous progress merges into the account."""
+
+    def test_signing_up_keeps_what_was_done_anonymously(self, client, course):
+        client.get(reverse("lessons:lesson", args=["containers"]))
+        for step in RIGHT:
+            answer(client, step)
+        response = client.post(
+            reverse("signup"),
+            {
+                "username": "ada",
+                "password1": "a-long-pass-phrase-42",
+                "password2": "a-long-pass-phrase-42",
+            },
+        )
+        assert response.status_code == 302
+        learner = Learner.objects.get(user__username="ada")
+        assert learner.attempts.get().score == 6
+        assert "containers" in learner.read_lessons
+        assert Learner.objects.count() == 1
+
+    def test_progress_follows_the_account_to_another_device(self, client, course):
+        User.objects.create_user("grace", password="another-long-phrase-7")
+        client.post(reverse("login"), {"username": "grace", "password": "another-long-phrase-7"})
+        client.get(reverse("lessons:lesson", args=["devops"]))
+        for step in RIGHT:
+            answer(client, step)
+        laptop = Client()
+        laptop.post(reverse("login"), {"username": "grace", "password": "another-long-phrase-7"})
+        text = laptop.get(PROGRESS).text
+        assert "6 of 6" in row(text, "The two architectures side by side")
+        assert "Not yet" not in row(text, "Containers and virtual machines in DevOps")
+
+    def test_logging_in_merges_attempts_after_the_accounts_own(self, client, course):
+        user = User.objects.create_user("linus", password="yet-another-phrase-9")
+        phone = Client()
+        phone.post(reverse("login"), {"username": "linus", "password": "yet-another-phrase-9"})
+        for step in WRONG:
+            answer(phone, step)
+        for step in RIGHT[:2]:
+            answer(client, step)  # anonymous, unfinished
+        client.post(reverse("login"), {"username": "linus", "password": "yet-another-phrase-9"})
+        attempts = list(Learner.objects.get(user=user).attempts.order_by("number"))
+        assert [(a.number, a.score, a.answered) for a in attempts] == [(1, 1, 6), (2, 2, 2)]
+
+    def test_a_bad_signup_gets_400_with_the_reason(self, client, db):
+        response = client.post(
+            reverse("signup"), {"username": "x", "password1": "a", "password2": "b"}
+        )
+        assert response.status_code == 400
+        assert "didn’t match" in response.text or "didn&#x27;t match" in response.text
