@@ -12,7 +12,7 @@ PORT ?= 8000
 PYTHON_CANDIDATES := python3.14 python3.13 python3.12 python3 python
 find_python = $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 && $(p) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && echo $(p))))
 
-.PHONY: help setup run serve test test-fast lint format bench content clean
+.PHONY: help setup run serve test test-database lint format bench clean
 
 help:
 	@echo "make run    set up (virtualenv, dependencies, database, content) and serve on http://$(HOST):$(PORT)"
@@ -55,8 +55,12 @@ run: setup
 serve: setup
 	DEBUG=0 $(BIN)/gunicorn cvm_site.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-4} --access-logfile -
 
-test: $(STAMPS)/test
+test: $(STAMPS)/test $(STAMPS)/static
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The tests that touch the database, for a second run against DATABASE_URL (PostgreSQL in CI).
+test-database: $(STAMPS)/test
+	$(BIN)/python -m pytest -m "not browser" tests/lessons tests/simulator/test_views.py tests/test_site.py $(PYTEST_ARGS)
 
 lint: $(STAMPS)/test
 	$(BIN)/ruff check .

@@ -14,7 +14,7 @@ from django.utils import timezone
 from lessons import grading
 from lessons.models import Answer, Attempt, Choice, Learner, Lesson, Question
 from simulator import engine
-from simulator.workspace import preset_url
+from simulator.workspace import State, preset_url
 
 
 class QuizClosed(Exception):
@@ -126,6 +126,24 @@ class QuestionView:
     @property
     def simulator_url(self) -> str:
         return preset_url(self.question.simulator_preset) if self.question.simulator_preset else ""
+
+    @property
+    def challenge_url(self) -> str:
+        """The simulator set to this challenge's host and instance count, to experiment in."""
+        spec = self.question.spec
+        return State(instances=spec["instances"], memory=spec["host_memory_mb"] // 1024).url()
+
+    @property
+    def given_answer(self) -> str:
+        """What the learner answered, in words."""
+        response = self.answer.response
+        texts = {choice.key: choice.text for choice in self.choices}
+        if "choices" in response:
+            return "; ".join(texts.get(key, key) for key in response["choices"])
+        if "choice" in response:
+            return texts.get(response["choice"], response["choice"].capitalize())
+        layers = response.get("order") or response.get("stack") or []
+        return " → ".join(engine.LAYERS[slug].name for slug in layers if slug in engine.LAYERS)
 
 
 def _shuffled(slug: str, items: list[str]) -> list[str]:

@@ -21,9 +21,12 @@ CHROMIUM_ARGS = [
 
 def pytest_configure(config):
     """Serve static files by their plain names: the live server's handler finds files without a
-    collectstatic manifest. `make serve` and the benchmarks use the hashed, compressed files."""
+    collectstatic manifest (`make serve`, the benchmarks and tests/test_security.py use the
+    hashed, compressed files)."""
     from django.conf import settings
 
+    # A fast hasher: the fuzz tests try hundreds of logins; production keeps Django's default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

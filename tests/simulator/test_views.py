@@ -5,7 +5,6 @@ import json
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -232,14 +231,14 @@ class TestFuzzing:
 
     @FUZZ
     @given(query=queries, htmx=st.booleans())
-    def test_the_page_never_fails(self, query, htmx):
+    def test_the_page_never_fails(self, client, query, htmx):
         headers = {"HX-Request": "true"} if htmx else {}
-        assert Client().get(PAGE, query, headers=headers).status_code in ACCEPTABLE
+        assert client.get(PAGE, query, headers=headers).status_code in ACCEPTABLE
 
     @FUZZ
     @given(query=queries)
-    def test_the_api_never_fails(self, query):
-        response = Client().get(API, query)
+    def test_the_api_never_fails(self, client, query):
+        response = client.get(API, query)
         assert response.status_code in ACCEPTABLE
         assert response["Content-Type"] == "application/json"
 
