@@ -95,7 +95,8 @@ def render(
         extensions=["tables", "fenced_code", "toc", "attr_list", "sane_lists"],
         extension_configs={"toc": {"toc_depth": "2-3"}},
     )
-    html = sanitise(md.convert(text))
+    # Markdown tables have header cells only in <thead>: say they head columns.
+    html = sanitise(md.convert(text)).replace("<th>", '<th scope="col">')
     for index, diagram in enumerate(diagrams):
         placeholder = f"<p>{PLACEHOLDER.format(index)}</p>"
         if placeholder not in html:

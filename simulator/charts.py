@@ -157,7 +157,7 @@ def timeline(result: engine.Result) -> dict:
                 "title": {"text": "Milliseconds after the request to start"},
                 "rangemode": "tozero",
             },
-            yaxis={"autorange": "reversed"},
+            yaxis={"autorange": "reversed", "automargin": True},
             height=max(160, 60 + 40 * len(names)),
         ),
     }

@@ -86,3 +86,9 @@ class TestStackDiagrams:
     def test_it_refuses_diagrams_where_none_are_allowed(self):
         with pytest.raises(markup.MarkupError):
             markup.render("[[stack:hardware|x]]")
+
+
+def test_markdown_table_headers_head_their_columns():
+    html = render("| Layer | Shared |\n|---|---|\n| Hardware | yes |\n")
+    assert '<th scope="col">Layer</th>' in html
+    assert "<td>Hardware</td>" in html

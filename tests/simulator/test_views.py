@@ -250,3 +250,11 @@ class TestLessonLinks:
             stack = ",".join(engine.PRESETS[lesson.simulator_preset].layers)
             assert "Try it in the simulator" in response.text
             assert f"/simulator/?stack={stack.replace(',', '%2C')}" in response.text
+
+
+def test_it_says_when_a_platform_cap_limits_density(client):
+    result = engine.simulate(CONTAINER.split(","), instances=10)
+    assert result.density_cap and result.density < result.density_by_memory
+    text = client.get(PAGE, {"stack": CONTAINER}).text
+    assert f"Memory alone would fit {result.density_by_memory} instances" in text
+    assert result.density_cap.source.id in text
