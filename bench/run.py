@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import browser, loadgen  # noqa: E402
+from bench import browser, loadgen, mixed_load, quiz_load  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 
@@ -84,6 +84,21 @@ def main() -> None:
             bench_lessons(base)
             print("simulator")
             bench_simulator(base)
+        log = Path(directory) / "gunicorn-quiz.log"
+        with loadgen.gunicorn("bench.wsgi", env, workers=4, log=log) as base:
+            print(
+                f"quiz (a fresh gunicorn, 4 sync workers as `make serve`, same SQLite file; "
+                f"{SECONDS:.0f} s of submits)"
+            )
+            quiz_ok = quiz_load.report(base, env["SQLITE_PATH"], seconds=SECONDS)
+            print(
+                f"mixed load (the same 4-worker gunicorn, {mixed_load.VISITORS} visitors: lessons, "
+                f"simulator updates, quizzes; {2 * SECONDS:.0f} s)"
+            )
+            mixed_ok = mixed_load.report(base, env["SQLITE_PATH"], seconds=2 * SECONDS)
+        print("  server log:", *loadgen.log_summary(log), sep="\n    ")
+    if not (quiz_ok and mixed_ok):
+        sys.exit("quiz or mixed load: errors or inconsistent quiz rows (see above)")
 
 
 if __name__ == "__main__":

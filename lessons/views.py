@@ -54,7 +54,9 @@ def glossary(request: HttpRequest) -> HttpResponse:
 @require_GET
 def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(Lesson, slug=slug)
-    learner = progress.current_learner(request)
+    # The learner (and the session that finds them) exists before the first answer, so answers
+    # sent at once from this page all reach the same learner.
+    learner = progress.current_learner(request, create=True)
     return render(request, "lessons/quiz.html", quiz.page_context(lesson, learner))
 
 
@@ -67,7 +69,7 @@ def answer(request: HttpRequest, slug: str, question: str) -> HttpResponse:
     )
     number = request.POST.get("attempt", "")
     error, status, submission = "", 200, None
-    if not number.isdigit() or not 0 < int(number) < 100_000:
+    if not (number.isascii() and number.isdigit()) or not 0 < int(number) < 100_000:
         error, status = "This form is missing its attempt number. Reload the page.", 400
     else:
         learner = progress.current_learner(request, create=True)

@@ -103,7 +103,6 @@ def _tower(state: State, result: engine.Result) -> list[TowerLayer]:
     rows = []
     for index, slug in enumerate(stack):
         layer = engine.LAYERS[slug]
-        name = layer.name
         moved_up = stack[:index] + stack[index + 1 : index + 2] + (slug,) + stack[index + 2 :]
         moved_down = stack[: index - 1] + (slug, stack[index - 1]) + stack[index + 1 :]
         rows.append(
@@ -118,21 +117,18 @@ def _tower(state: State, result: engine.Result) -> list[TowerLayer]:
                         f"up-{index}",
                         "Move up",
                         state.step(moved_up),
-                        accessible_label=f"Move {name} up",
                         disabled=index == len(stack) - 1,
                     ),
                     Action(
                         f"down-{index}",
                         "Move down",
                         state.step(moved_down),
-                        accessible_label=f"Move {name} down",
                         disabled=index == 0,
                     ),
                     Action(
                         f"remove-{index}",
                         "Remove",
                         state.step(stack[:index] + stack[index + 1 :]),
-                        accessible_label=f"Remove {name}",
                     ),
                 ],
             )

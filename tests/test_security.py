@@ -58,7 +58,9 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory):
-    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    newest = max(path.stat().st_mtime for path in (ROOT / "static").rglob("*") if path.is_file())
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
         )

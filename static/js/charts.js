@@ -24,13 +24,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
-  document.addEventListener("htmx:afterSettle", function (event) {
+  document.addEventListener("htmx:afterSettle", function () {
     draw(document.getElementById("workspace") || document);
-    // A removed button cannot keep focus: give it to the tower's heading instead of the page.
-    if (document.activeElement === document.body) {
-      var target = document.querySelector("[data-focus-after-swap]");
-      if (target) target.focus({ preventScroll: true });
-    }
   });
   var scheme = window.matchMedia("(prefers-color-scheme: dark)");
   if (scheme.addEventListener) scheme.addEventListener("change", function () { draw(document); });

@@ -311,3 +311,9 @@ def test_arbitrary_forms_never_get_a_500(client, course, question, data, htmx):
     client.cookies.clear()
     response = client.post(answer_url(question), data, headers=HTMX if htmx else {})
     assert response.status_code in {200, 302, 400, 409}
+
+
+def test_an_attempt_number_in_other_digits_is_refused_with_words(client, course):
+    response = client.post(answer_url("container-boundary"), {"attempt": "²", "choice": "x"})
+    assert response.status_code == 400
+    assert "missing its attempt number" in response.text

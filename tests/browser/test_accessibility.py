@@ -1,0 +1,213 @@
+"""Every kind of page meets WCAG 2.2 AA as axe-core checks it, in light and dark colour schemes,
+under the strict CSP; and a keyboard user always sees where focus is in the simulator."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import csp_violations, screenshot
+
+pytestmark = pytest.mark.browser
+
+AXE_SOURCE = (Path(__file__).resolve().parents[1] / "vendor/axe-core/axe.min.js").read_text()
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+RUN_AXE = """tags => axe.run(document, {
+  runOnly: {type: "tag", values: tags},
+  resultTypes: ["violations"],
+}).then(results => results.violations)"""
+
+SIMULATOR_COMPARE = (
+    "/simulator/?stack=hardware,host-os,hypervisor,guest-os,app"
+    "&compare=hardware,host-os,container-runtime,app"
+)
+
+
+def wait_for_htmx(page) -> None:
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
+
+
+def wait_for_charts(page) -> None:
+    """Every plotly chart on the page is drawn (charts.js marks each one once plotly has)."""
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.chart__plot'))"
+        ".every(plot => plot.classList.contains('is-drawn'))"
+    )
+
+
+def open_every_disclosure(page) -> None:
+    """Open the tables behind the charts and the ledger, so axe checks what is inside them."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+
+
+def add_a_layer(page) -> None:
+    """The simulator's main interaction: press a palette button; htmx swaps the workspace."""
+    with page.expect_response(lambda r: "/simulator/" in r.url):
+        page.click("#add-hardware")
+    wait_for_htmx(page)
+    page.wait_for_selector(".stack--editable .layer__name")
+    wait_for_charts(page)
+    open_every_disclosure(page)
+
+
+def explore_the_results(page) -> None:
+    wait_for_charts(page)
+    open_every_disclosure(page)
+
+
+def answer_a_question_wrong(page) -> None:
+    """Pick a wrong answer with the question's own form; htmx swaps in the feedback."""
+    page.get_by_label("Only the network firewall").check()
+    with page.expect_response(lambda r: "/answer" in r.url):
+        page.click("#q-container-boundary-check")
+    page.wait_for_selector("#q-container-boundary-feedback.feedback--wrong")
+    wait_for_htmx(page)
+
+
+def sign_up_with_mismatched_passwords(page) -> None:
+    """The signup form sent with errors: each message must be tied to its field."""
+    page.fill("#id_username", "learner")
+    page.fill("#id_password1", "a-long-enough-passphrase")
+    page.fill("#id_password2", "a-different-passphrase")
+    page.click("button[type=submit]:has-text('Create account')")
+    page.wait_for_selector("[aria-invalid=true]")
+
+
+PAGES = {
+    "home": ("/", None),
+    "lesson": ("/lessons/architecture/", None),
+    "lesson-with-table": ("/lessons/key-differences/", None),
+    "glossary": ("/glossary/", None),
+    "simulator-empty": ("/simulator/", None),
+    "simulator-after-adding-a-layer": ("/simulator/", add_a_layer),
+    "simulator-comparing-two-stacks": (SIMULATOR_COMPARE, explore_the_results),
+    "simulator-invalid-stack": ("/simulator/?stack=hardware,host-os,guest-os,app", None),
+    "quiz": ("/lessons/architecture/quiz/", None),
+    "quiz-after-a-wrong-answer": ("/lessons/architecture/quiz/", answer_a_question_wrong),
+    "progress": ("/progress/", wait_for_charts),
+    "login": ("/accounts/login/", None),
+    "signup": ("/accounts/signup/", None),
+    "signup-with-errors": ("/accounts/signup/", sign_up_with_mismatched_passwords),
+    "not-found": ("/lessons/nope/", None),
+}
+
+
+DANGLING_ARIA_REFERENCES = """() => {
+  const attributes = ["aria-describedby", "aria-labelledby", "aria-controls", "aria-errormessage"];
+  return attributes.flatMap(attribute => Array.from(document.querySelectorAll(`[${attribute}]`))
+    .flatMap(el => el.getAttribute(attribute).split(/\\s+/).filter(Boolean)
+      .filter(id => !document.getElementById(id))
+      .map(id => `${el.tagName.toLowerCase()}#${el.id} ${attribute}=${id}`)));
+}"""
+
+
+def describe(violations: list[dict]) -> str:
+    lines = [f"{len(violations)} axe violation(s):"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"    {' > '.join(map(str, node['target']))}: {summary[:300]}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_meets_wcag_aa_in_both_colour_schemes(browser_page, site, name, scheme):
+    page = browser_page
+    path, interact = PAGES[name]
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site + path)
+    if interact:
+        interact(page)
+    page.evaluate(AXE_SOURCE)  # evaluated, not a script tag: the CSP blocks inline scripts
+    violations = page.evaluate(RUN_AXE, WCAG_AA_TAGS)
+    if scheme == "dark" and name in ("simulator-comparing-two-stacks", "quiz-after-a-wrong-answer"):
+        screenshot(page, f"a11y-{name}-{scheme}")
+    assert violations == [], describe(violations)
+    # axe only asks for a review when aria-describedby names a missing id: treat it as an error.
+    assert page.evaluate(DANGLING_ARIA_REFERENCES) == []
+    assert csp_violations(page) == []
+
+
+FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const rect = el.getBoundingClientRect();
+  const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  const rgb = colour => colour.match(/[\\d.]+/g).map(Number);
+  const luminance = colour => {
+    const [r, g, b] = rgb(colour).slice(0, 3).map(c => c / 255)
+      .map(c => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  // The outline is drawn outside the element (outline-offset), over its parent's background.
+  let behind = el.parentElement;
+  while (behind && (rgb(getComputedStyle(behind).backgroundColor)[3] ?? 1) === 0) {
+    behind = behind.parentElement;
+  }
+  const background = behind ? getComputedStyle(behind).backgroundColor : "rgb(255, 255, 255)";
+  const [light, dark] = [luminance(style.outlineColor), luminance(background)]
+    .sort((a, b) => b - a);
+  const x = rect.left + rect.width / 2, y = rect.top + rect.height / 2;
+  const hit = document.elementFromPoint(x, y);
+  return {
+    element: el.outerHTML.slice(0, 120),
+    indicated: (outlined && (light + 0.05) / (dark + 0.05) >= 3) || style.boxShadow !== "none",
+    onScreen: rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0
+      && rect.top < innerHeight && rect.left < innerWidth,
+    covered: hit !== null && !el.contains(hit) && !hit.contains(el),
+  };
+}"""
+
+FOCUSABLE_OFF_SCREEN = """() => {
+  const selector = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]),"
+    + " select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
+  const width = document.documentElement.scrollWidth;
+  const height = document.documentElement.scrollHeight;
+  return Array.from(document.querySelectorAll(selector))
+    .filter(el => !el.classList.contains("skip-link") && !el.closest("[inert]"))
+    .filter(el => {
+      const rect = el.getBoundingClientRect();
+      const top = rect.top + scrollY, left = rect.left + scrollX;
+      const rendered = el.getClientRects().length > 0;
+      return rendered && (rect.width < 1 || rect.height < 1 || top + rect.height <= 0
+        || left + rect.width <= 0 || top >= height || left >= width);
+    })
+    .map(el => el.outerHTML.slice(0, 120));
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_keyboard_user_always_sees_where_focus_is_in_the_simulator(browser_page, site, scheme):
+    page = browser_page
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site + SIMULATOR_COMPARE)
+    wait_for_charts(page)
+
+    assert page.evaluate(FOCUSABLE_OFF_SCREEN) == []
+
+    visited, unindicated, hidden, covered = [], [], [], []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STATE)
+        if state is None or (visited and state["element"] == visited[0]):
+            break  # focus left the page, or came round again
+        visited.append(state["element"])
+        if not state["indicated"]:
+            unindicated.append(state["element"])
+        if not state["onScreen"]:
+            hidden.append(state["element"])
+        if state["covered"]:
+            covered.append(state["element"])
+    else:
+        raise AssertionError("Tab never left the page: is there a keyboard trap?")
+
+    assert len(visited) > 30  # the palette, presets, settings, layer actions and disclosures
+    assert 'class="skip-link"' in visited[0]
+    assert unindicated == [], "focused without an outline of 3:1 contrast or a box-shadow"
+    assert hidden == [], "focused while off-screen"
+    assert covered == [], "focused while covered by another element"
+    if scheme == "dark":
+        screenshot(page, "a11y-simulator-focus-dark")
+    assert csp_violations(page) == []
