@@ -161,6 +161,24 @@ def question_view(question: Question, answer: Answer | None, error: str = "") ->
     return QuestionView(question, list(question.choices.all()), answer, items, error)
 
 
+FORM_CONTEXT = {"layers": list(engine.LAYERS.values()), "challenge_slots": range(1, 7)}
+
+
+def question_context(question: Question, learner: Learner | None, answer, error: str) -> dict:
+    """What the page's `question` partial needs for one question, answered or not."""
+    latest = (
+        learner.attempts.filter(lesson=question.lesson).order_by("-number").first()
+        if learner
+        else None
+    )
+    return {
+        "lesson": question.lesson,
+        "item": question_view(question, answer, error),
+        "attempt_number": latest.number if latest else 1,
+        **FORM_CONTEXT,
+    }
+
+
 def page_context(lesson: Lesson, learner: Learner | None) -> dict:
     attempts = list(learner.attempts.filter(lesson=lesson).order_by("number")) if learner else []
     latest = attempts[-1] if attempts else None
@@ -174,6 +192,5 @@ def page_context(lesson: Lesson, learner: Learner | None) -> dict:
         "attempt_number": latest.number if latest else 1,
         "best": best,
         "attempt_count": len(attempts),
-        "layers": list(engine.LAYERS.values()),
-        "challenge_slots": range(1, 7),
+        **FORM_CONTEXT,
     }

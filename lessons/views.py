@@ -84,10 +84,11 @@ def answer(request: HttpRequest, slug: str, question: str) -> HttpResponse:
     if not request.htmx and status == 200:
         return redirect(f"{reverse('lessons:quiz', args=[slug])}#q-{question.slug}")
     answer_shown = submission.answer if submission else None
-    context = quiz.page_context(question.lesson, progress.current_learner(request))
+    learner = progress.current_learner(request)
     if request.htmx:
-        context["item"] = quiz.question_view(question, answer_shown, error)
+        context = quiz.question_context(question, learner, answer_shown, error)
         return render(request, "lessons/quiz.html#question", context, status=status)
+    context = quiz.page_context(question.lesson, learner)
     for item in context["questions"]:
         if item.question.pk == question.pk:
             item.error = error
