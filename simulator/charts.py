@@ -157,7 +157,9 @@ def timeline(result: engine.Result) -> dict:
                 "title": {"text": "Milliseconds after the request to start"},
                 "rangemode": "tozero",
             },
-            yaxis={"autorange": "reversed", "automargin": True},
+            yaxis={"autorange": "reversed"},
+            # Room for the longest layer name; plotly's automargin would cost a second layout.
+            margin={**BASE_LAYOUT["margin"], "l": 24 + 7 * max(map(len, names), default=0)},
             height=max(160, 60 + 40 * len(names)),
         ),
     }
