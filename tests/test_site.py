@@ -33,8 +33,10 @@ class TestContentSecurityPolicy:
         nonces = {script_src(client.get("/")) for _ in range(3)}
         assert len(nonces) == 3
 
-    def test_the_page_scripts_carry_the_nonce_of_their_response(self, client, course):
-        response = client.get("/")
+    @pytest.mark.parametrize("path", ["/", "/lessons/containers/", "/lessons/containers/"])
+    def test_the_page_scripts_carry_the_nonce_of_their_response(self, client, course, path):
+        """The lesson page is served from a cache the second time: its nonce must still be new."""
+        response = client.get(path)
         nonce = re.search(r"'nonce-([^']+)'", script_src(response))[1]
         scripts = re.findall(r"<script[^>]*>", response.text)
         assert scripts

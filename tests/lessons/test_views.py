@@ -149,3 +149,23 @@ class TestGlossary:
         required = {"kernel", "hypervisor", "guest-os", "namespace", "cgroup", "container-runtime",
                     "image", "isolation"}  # fmt: skip
         assert required <= set(GlossaryTerm.objects.values_list("slug", flat=True))
+
+
+class TestCachedLessonPage:
+    """Anonymous readers share one cached copy of a lesson page; each still gets marked as a
+    reader, and someone logged in never gets the anonymous copy."""
+
+    def test_a_second_reader_of_a_cached_page_is_marked_as_having_read_it(self, course):
+        from django.test import Client
+
+        first, second = Client(), Client()
+        first.get(lesson_url("performance"))
+        second.get(lesson_url("performance"))
+        assert "1 of 9 lessons read" in second.get(reverse("lessons:outline")).text
+
+    def test_a_logged_in_reader_gets_their_own_header(self, client, course, django_user_model):
+        client.get(lesson_url("use-cases"))  # caches the anonymous page
+        django_user_model.objects.create_user("ada", password="a-long-pass-phrase-42")
+        client.login(username="ada", password="a-long-pass-phrase-42")
+        text = client.get(lesson_url("use-cases")).text
+        assert "Log out ada" in text
