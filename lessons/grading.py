@@ -93,6 +93,11 @@ def read_response(question: Question, choices: Sequence[Choice], data: Mapping) 
         if len(set(order)) != len(order):
             raise AnswerError("Use each layer once: two positions hold the same layer.")
         return {"order": order}
+    return {"stack": challenge_stack(data)}
+
+
+def challenge_stack(data: Mapping) -> list[str]:
+    """The stack a challenge's layer-1… selects describe, bottom first, empty slots skipped."""
     stack = []
     for n in range(1, MAX_CHALLENGE_LAYERS + 1):
         value = data.get(f"layer-{n}", "")
@@ -104,7 +109,7 @@ def read_response(question: Question, choices: Sequence[Choice], data: Mapping) 
             stack.append(value)
     if not stack:
         raise AnswerError("Build a stack first: choose at least Hardware for layer 1.")
-    return {"stack": stack}
+    return stack
 
 
 def grade(question: Question, choices: Sequence[Choice], response: dict) -> Grade:

@@ -24,6 +24,11 @@ urlpatterns = [
     path("lessons/<lesson:slug>/quiz/", views.quiz_page, name="quiz"),
     path("lessons/<lesson:slug>/quiz/retry", views.retry, name="retry"),
     path("lessons/<lesson:slug>/quiz/<lesson:question>/answer", views.answer, name="answer"),
+    path(
+        "lessons/<lesson:slug>/quiz/<lesson:question>/preview",
+        views.challenge_preview,
+        name="preview",
+    ),
     path("glossary/", views.glossary, name="glossary"),
     path("progress/", views.progress_page, name="progress"),
 ]

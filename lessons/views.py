@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lessons import grading, progress, quiz
 from lessons.models import GlossaryTerm, Lesson, Question
+from simulator import engine, workspace
 from simulator.workspace import preset_url
 
 
@@ -108,6 +109,30 @@ def answer(request: HttpRequest, slug: str, question: str) -> HttpResponse:
         if item.question.pk == question.pk:
             item.error = error
     return render(request, "lessons/quiz.html", context, status=status)
+
+
+@require_GET
+def challenge_preview(request: HttpRequest, slug: str, question: str) -> HttpResponse:
+    """What the stack chosen so far in a challenge costs, as the simulator works it out: shown
+    beside the challenge while the learner builds, never a verdict (that comes on submit)."""
+    question = get_object_or_404(
+        Question, lesson__slug=slug, slug=question, kind=Question.Kind.CHALLENGE, retired=False
+    )
+    try:
+        stack = grading.challenge_stack(request.GET)
+    except grading.AnswerError as problem:
+        return render(request, "lessons/preview.html", {"message": str(problem)}, status=400)
+    spec = question.spec
+    result = engine.simulate(
+        stack, instances=spec["instances"], host_memory_mb=spec["host_memory_mb"]
+    )
+    context = {"result": result}
+    if result.valid and result.complete:
+        context |= {
+            "startup": workspace.seconds(result.startup_ms),
+            "memory": workspace.megabytes(result.memory_per_instance_mb),
+        }
+    return render(request, "lessons/preview.html", context)
 
 
 @require_POST

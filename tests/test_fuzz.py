@@ -68,3 +68,17 @@ def test_any_lesson_or_question_path_never_fails(client, course, segment, page):
 def test_pages_ignore_arbitrary_query_strings(client, course, query, path):
     client.cookies.clear()
     assert client.get(path, query).status_code == 200
+
+
+@FUZZ
+@given(
+    query=st.dictionaries(
+        st.sampled_from([f"layer-{n}" for n in range(1, 9)] + ["x"]),
+        st.one_of(text, st.sampled_from(["hardware", "host-os", "guest-os", "app", "kata"])),
+        max_size=8,
+    )
+)
+def test_the_challenge_preview_never_fails(client, course, query):
+    client.cookies.clear()
+    url = "/lessons/architecture/quiz/fit-a-hundred/preview"
+    assert client.get(url, query).status_code in {200, 400}

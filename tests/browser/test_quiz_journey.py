@@ -54,6 +54,10 @@ def answer_by_keyboard(page, step: dict) -> None:
         choose_option(page, f"{anchor}-position-{n}", slug)
     for n, slug in enumerate(step.get("stack", []), start=1):
         choose_option(page, f"{anchor}-layer-{n}", slug)
+    if "stack" in step:  # the simulator's figures for the stack so far, shown as it is built
+        page.wait_for_function(
+            f"() => document.getElementById('{anchor}-preview').textContent.includes('fits')"
+        )
     tab_to(page, f"{anchor}-check")
     with page.expect_response(re.compile(r"/answer$")):
         page.keyboard.press("Enter")

@@ -317,3 +317,35 @@ def test_an_attempt_number_in_other_digits_is_refused_with_words(client, course)
     response = client.post(answer_url("container-boundary"), {"attempt": "²", "choice": "x"})
     assert response.status_code == 400
     assert "missing its attempt number" in response.text
+
+
+class TestChallengePreview:
+    """While building a challenge's stack, the learner sees what it costs, never a verdict."""
+
+    def test_it_shows_what_the_stack_costs_on_the_challenges_host(self, client, course):
+        from simulator import engine
+
+        stack = ["hardware", "host-os", "container-runtime", "app"]
+        data = {f"layer-{n}": slug for n, slug in enumerate(stack, start=1)}
+        response = client.get(
+            reverse("lessons:preview", args=["architecture", "fit-a-hundred"]), data
+        )
+        result = engine.simulate(stack, instances=100, host_memory_mb=16384)
+        assert response.status_code == 200
+        assert f"fits {result.density} instances" in response.text
+        assert "Right" not in response.text
+
+    def test_it_explains_a_stack_that_cannot_run(self, client, course):
+        data = {"layer-1": "hardware", "layer-2": "guest-os"}
+        response = client.get(
+            reverse("lessons:preview", args=["architecture", "fit-a-hundred"]), data
+        )
+        assert "A guest OS needs a hypervisor beneath it" in response.text
+
+    def test_an_unknown_layer_gets_400(self, client, course):
+        url = reverse("lessons:preview", args=["architecture", "fit-a-hundred"])
+        assert client.get(url, {"layer-1": "teleporter"}).status_code == 400
+
+    def test_only_challenges_have_a_preview(self, client, course):
+        url = reverse("lessons:preview", args=["architecture", "container-boundary"])
+        assert client.get(url, {"layer-1": "hardware"}).status_code == 404
