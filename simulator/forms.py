@@ -66,6 +66,26 @@ class SimulatorForm(forms.Form):
         "Host memory (GB)", MIN_HOST_MEMORY_GB, MAX_HOST_MEMORY_GB, required=False
     )
     cores = whole_number("Host cores", engine.MIN_HOST_CORES, engine.MAX_HOST_CORES, required=False)
+    add = forms.ChoiceField(
+        required=False,
+        choices=[(slug, layer.name) for slug, layer in engine.LAYERS.items()],
+        error_messages={"invalid_choice": "“%(value)s” is not a layer this simulator knows."},
+    )
+    preset = forms.ChoiceField(
+        required=False,
+        choices=[(slug, preset.name) for slug, preset in engine.PRESETS.items()],
+        error_messages={"invalid_choice": "“%(value)s” is not one of the presets."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("add") and len(cleaned.get("stack") or ()) >= engine.MAX_LAYERS:
+            self.add_error(
+                "add",
+                f"The tower is full: a stack holds at most {engine.MAX_LAYERS} layers. "
+                "Remove one first.",
+            )
+        return cleaned
 
     def value(self, name: str, default):
         """The cleaned value of a field that passed, else the default: one bad field does not

@@ -1,7 +1,8 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from simulator import api, workspace
@@ -19,10 +20,19 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
     normal state (the tower shows why), so it renders with 200."""
     form = SimulatorForm(request.GET)
     valid = form.is_valid()
-    context = workspace.build(workspace.State.from_form(form)) | {"form": form}
+    state = workspace.State.from_form(form)
+    moved = workspace.after_action(state, form.value("add", ""), form.value("preset", ""))
+    if moved is not None:
+        if not request.htmx:
+            return redirect(moved.url())
+        state = moved
+    context = workspace.build(state) | {"form": form}
     partial = request.htmx and not request.htmx.history_restore_request
-    template = "simulator/page.html" + ("#workspace" if partial else "")
-    return render(request, template, context, status=200 if valid else 400)
+    template = "simulator/page.html" + ("#update" if partial else "")
+    response = render(request, template, context, status=200 if valid else 400)
+    if moved is not None:
+        push_url(response, moved.url())  # the address bar shows the state, not the button
+    return response
 
 
 @require_GET

@@ -1,8 +1,10 @@
 """What the simulator page shows for a state: the tower, its actions, metrics and comparisons.
 
-The page's whole state lives in the query string, so every action is a plain GET form whose
-hidden fields hold the state it leads to: it works without JavaScript, every state can be
-bookmarked, and htmx only makes the swap faster.
+The page's whole state lives in the query string. The tower's buttons are plain GET forms whose
+hidden fields hold the state they lead to; the palette and presets are one form that sends the
+current state with the button pressed (`add=` or `preset=`), and the view redirects to the state
+it leads to. It all works without JavaScript, every state can be bookmarked, and htmx only makes
+the swap faster.
 """
 
 from dataclasses import dataclass, field, replace
@@ -84,7 +86,6 @@ class Action:
     label: str
     target: State
     description: str = ""
-    accessible_label: str = ""
     disabled: bool = False
 
 
@@ -136,26 +137,13 @@ def _tower(state: State, result: engine.Result) -> list[TowerLayer]:
     return rows
 
 
-def _palette(state: State) -> list[Action]:
-    full = len(state.stack) >= engine.MAX_LAYERS
-    return [
-        Action(
-            f"add-{slug}",
-            layer.name,
-            state.step((*state.stack, slug)),
-            description=layer.description,
-            accessible_label=f"Add {layer.name}",
-            disabled=full,
-        )
-        for slug, layer in engine.LAYERS.items()
-    ]
-
-
-def _presets(state: State) -> list[Action]:
-    return [
-        Action(f"preset-{slug}", preset.name, state.step(preset.layers), preset.description)
-        for slug, preset in engine.PRESETS.items()
-    ]
+def after_action(state: State, add: str = "", preset: str = "") -> State | None:
+    """The state a palette or preset button leads to, or None when neither was pressed."""
+    if add:
+        return state.step((*state.stack, add))
+    if preset:
+        return state.step(engine.PRESETS[preset].layers)
+    return None
 
 
 def _compare_actions(state: State) -> list[Action]:
@@ -299,8 +287,8 @@ def build(state: State) -> dict:
         "state": state,
         "result": result,
         "tower": _tower(state, result),
-        "palette": _palette(state),
-        "presets": _presets(state),
+        "palette": list(engine.LAYERS.values()),
+        "presets": list(engine.PRESETS.values()),
         "compare_actions": _compare_actions(state),
         "reset": Action(
             "reset", "Empty the tower", replace(state, stack=(), compare=(), prev=None)

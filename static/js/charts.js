@@ -24,8 +24,16 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  // One swap settles several elements (the target and the out-of-band parts), each with its own
+  // afterSettle event: draw once, after the last of them.
+  var drawPending = false;
   document.addEventListener("htmx:afterSettle", function () {
-    draw(document.getElementById("workspace") || document);
+    if (drawPending) return;
+    drawPending = true;
+    queueMicrotask(function () {
+      drawPending = false;
+      draw(document);
+    });
   });
   var scheme = window.matchMedia("(prefers-color-scheme: dark)");
   if (scheme.addEventListener) scheme.addEventListener("change", function () { draw(document); });

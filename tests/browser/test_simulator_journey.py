@@ -41,7 +41,7 @@ def chart_traces(page, chart: str) -> list[str]:
 def test_a_learner_builds_switches_compares_and_reloads(browser_page, site):
     page = browser_page
     page.goto(site + "/simulator/")
-    assert "The tower is empty" in page.inner_text("#workspace")
+    assert "The tower is empty" in page.inner_text("#sim-tower")
 
     # 1. Build the article's container stack from the palette, by keyboard.
     container = engine.PRESETS["container"].layers

@@ -15,7 +15,7 @@ PAGE = "/simulator/"
 API = "/simulator/api/metrics"
 CONTAINER = ",".join(engine.PRESETS["container"].layers)
 VM = ",".join(engine.PRESETS["vm"].layers)
-ACCEPTABLE = {200, 400}
+ACCEPTABLE = {200, 302, 400}
 
 pytestmark = pytest.mark.django_db
 
@@ -53,11 +53,30 @@ class TestPage:
         assert f"Isolation level {result.isolation} of 5" in response.text
         assert "Sources" in response.text
 
-    def test_each_palette_button_leads_to_the_stack_with_that_layer_on_top(self, client):
-        response = client.get(PAGE, {"stack": "hardware,host-os"})
-        assert hidden_stack(response.text, "add-container-runtime") == (
-            "hardware,host-os,container-runtime"
+    def test_the_palette_sends_the_current_state_with_the_layer_to_add(self, client):
+        text = client.get(PAGE, {"stack": "hardware,host-os", "instances": 20}).text
+        palette = text[text.index('<form method="get" action="/simulator/" id="palette-form">') :]
+        assert '<input type="hidden" name="stack" value="hardware,host-os">' in palette
+        assert '<input type="hidden" name="instances" value="20">' in palette
+        assert 'name="add" value="container-runtime" id="add-container-runtime"' in palette
+
+    def test_adding_a_layer_redirects_to_the_stack_with_it_on_top(self, client):
+        response = client.get(PAGE, {"stack": "hardware,host-os", "add": "container-runtime"})
+        assert response.status_code == 302
+        assert response["Location"] == (
+            "/simulator/?stack=hardware%2Chost-os%2Ccontainer-runtime&prev=hardware%2Chost-os"
         )
+
+    def test_a_preset_redirects_to_its_stack_keeping_the_host(self, client):
+        response = client.get(PAGE, {"stack": "hardware", "preset": "vm", "memory": "64"})
+        assert response.status_code == 302
+        assert "stack=hardware%2Chost-os%2Chypervisor%2Cguest-os%2Capp" in response["Location"]
+        assert "memory=64" in response["Location"]
+
+    def test_a_full_tower_refuses_another_layer(self, client):
+        response = client.get(PAGE, {"stack": ",".join(["hardware"] * 12), "add": "app"})
+        assert response.status_code == 400
+        assert "The tower is full" in response.text
 
     def test_remove_and_move_buttons_lead_to_the_changed_stack(self, client):
         response = client.get(PAGE, {"stack": "hardware,host-os,container-runtime,app"})
@@ -103,14 +122,25 @@ class TestPage:
 
 
 class TestHtmx:
-    """htmx gets the workspace alone; the history restore gets the whole page."""
+    """htmx gets only what changes; the history restore gets the whole page."""
 
-    def test_an_htmx_request_gets_only_the_workspace(self, client):
+    def test_an_htmx_request_gets_the_tower_and_the_rest_out_of_band(self, client):
         response = client.get(PAGE, {"stack": CONTAINER}, headers={"HX-Request": "true"})
         assert response.status_code == 200
         assert "<html" not in response.text
         assert 'class="stack stack--editable"' in response.text
         assert 'id="sim-announcer" hx-swap-oob="innerHTML"' in response.text
+        assert 'id="sim-results" class="sim__results" hx-swap-oob="true"' in response.text
+        assert 'id="sim-state" hx-swap-oob="true"' in response.text
+        assert 'id="add-hardware"' not in response.text  # the palette never changes
+
+    def test_an_htmx_palette_press_renders_the_new_state_and_pushes_its_url(self, client):
+        response = client.get(
+            PAGE, {"stack": "hardware", "add": "host-os"}, headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 200
+        assert response["HX-Push-Url"] == "/simulator/?stack=hardware%2Chost-os&prev=hardware"
+        assert tower_names(response.text) == ["Hardware", engine.LAYERS["host-os"].name]
 
     def test_the_announcement_summarises_the_new_numbers(self, client):
         result = engine.simulate(CONTAINER.split(","), instances=10)
@@ -142,6 +172,8 @@ class TestBadInput:
             ({"stack": CONTAINER, "memory": "0"}, "Host memory (GB) must be a whole number"),
             ({"stack": CONTAINER, "cores": "1e9"}, "Host cores must be a whole number"),
             ({"stack": CONTAINER, "compare": "hardware,<script>"}, "is not a layer this simulator"),
+            ({"stack": "hardware", "add": "teleporter"}, "“teleporter” is not a layer"),
+            ({"stack": "hardware", "preset": "mainframe"}, "“mainframe” is not one of the presets"),
         ],
     )
     def test_it_answers_400_with_a_message(self, client, query, message):
@@ -210,7 +242,7 @@ class TestApi:
 
 
 SLUGS = list(engine.LAYERS)
-FIELDS = ["stack", "compare", "prev", "instances", "memory", "cores", "junk"]
+FIELDS = ["stack", "compare", "prev", "instances", "memory", "cores", "add", "preset", "junk"]
 values = st.one_of(
     st.text(max_size=60),
     st.lists(st.sampled_from(SLUGS), max_size=15).map(",".join),
