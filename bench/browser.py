@@ -2,6 +2,8 @@
 
 from playwright.sync_api import sync_playwright
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's; never a browser Playwright downloads
+# Without the background-networking flags Chromium tries to reach the internet at every start.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -37,9 +39,7 @@ WARM_UP = ("preset-vm", "preset-container")
 
 def simulator_figures(base: str, clicks: int = 60) -> dict[str, float]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(base + "/simulator/?stack=hardware,host-os,container-runtime,app")
         page.wait_for_load_state("load")

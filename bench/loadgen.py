@@ -225,12 +225,17 @@ def load(
                 errors[index] += 1
             latencies[index].append((time.perf_counter() - started) * 1000)
 
+    elapsed = run_threads(worker, threads)
+    flat = [value for per_thread in latencies for value in per_thread]
+    return LoadResult(len(flat), sum(errors), elapsed, flat)
+
+
+def run_threads(target, count: int) -> float:
+    """Run target(0) … target(count - 1) in threads at once; the seconds until all are done."""
     started = time.monotonic()
-    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    pool = [threading.Thread(target=target, args=(index,)) for index in range(count)]
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
-    elapsed = time.monotonic() - started
-    flat = [value for per_thread in latencies for value in per_thread]
-    return LoadResult(len(flat), sum(errors), elapsed, flat)
+    return time.monotonic() - started

@@ -10,7 +10,7 @@ import threading
 import time
 
 from bench import quiz_load
-from bench.loadgen import Browser, LoadResult
+from bench.loadgen import Browser, LoadResult, run_threads
 
 VISITORS = 32
 # Simulator clicks: each adds or removes the top layer of a stack (what an htmx update sends).
@@ -52,13 +52,7 @@ def run(
                 step = taker.step()
                 records[index].append((step.kind, step.ok, step.reply.ms))
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=visit, args=(i,)) for i in range(visitors)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
+    elapsed = run_threads(visit, visitors)
     results = {kind: LoadResult(0, 0, elapsed, []) for kind in KINDS}
     for kind, ok, ms in (record for own in records for record in own):
         results[kind].requests += 1

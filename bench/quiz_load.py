@@ -19,19 +19,15 @@ import urllib.parse
 import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
-from bench.loadgen import Browser, LoadResult, Reply
+from bench.loadgen import Browser, LoadResult, Reply, run_threads
 
-LESSONS = (
-    "introduction",
-    "virtual-machines",
-    "containers",
-    "architecture",
-    "key-differences",
-    "performance",
-    "use-cases",
-    "devops",
-    "conclusion",
+LESSONS = tuple(
+    path.stem
+    for path in sorted(
+        (Path(__file__).resolve().parent.parent / "lessons/content/quizzes").glob("*.yaml")
+    )
 )
 # Stacks a learner might build for a simulator challenge, bottom first; right or wrong.
 STACKS = (
@@ -253,13 +249,7 @@ def drive(takers: list[QuizTaker], *, seconds: float, steps_per_learner: int) ->
         while time.monotonic() < deadline and len(steps[index]) < steps_per_learner:
             steps[index].append(taker.step())
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(takers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
+    elapsed = run_threads(work, len(takers))
     return QuizLoad(takers, tally([step for own in steps for step in own], elapsed), elapsed)
 
 
@@ -324,11 +314,7 @@ def double_submit(
         for _ in range(index, copies, threads):
             statuses[index].append(taker.browser.post(question.action, fields, htmx=True).status)
 
-    pool = [threading.Thread(target=send, args=(i,)) for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
+    run_threads(send, threads)
     flat = [status for own in statuses for status in own]
     saved, refused = flat.count(200), flat.count(409)
     if saved == 1:

@@ -2,21 +2,11 @@ import os
 
 import pytest
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
+
 # pytest-playwright runs an event loop in the main thread; Django's ORM calls from the tests are
 # synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def pytest_configure(config):

@@ -35,3 +35,21 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def tab_to(page, element_id: str, limit: int = 200) -> None:
+    """Press Tab until the element with this id has focus, as a keyboard user would."""
+    for _ in range(limit):
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"#{element_id} was not reachable with Tab")
+
+
+def tab_to_text(page, text: str, limit: int = 200) -> None:
+    """Press Tab until the focused element's text is `text`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == text:
+            return
+    raise AssertionError(f"{text!r} was not reachable with Tab")

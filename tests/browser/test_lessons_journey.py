@@ -3,25 +3,16 @@
 import pytest
 
 from simulator.engine import LAYERS
-from tests.browser.conftest import csp_violations, screenshot
+from tests.browser.conftest import csp_violations, screenshot, tab_to_text
 
 pytestmark = pytest.mark.browser
-
-
-def tab_to(page, text: str, limit: int = 60) -> None:
-    """Press Tab until the focused element's text is `text`, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == text:
-            return
-    raise AssertionError(f"{text!r} was not reachable with Tab")
 
 
 def test_a_keyboard_user_reaches_the_third_lesson_and_hears_the_stack_in_order(browser_page, site):
     page = browser_page
     page.goto(site + "/")
-    tab_to(page, "Skip to the content")
-    tab_to(page, "What is a container?")
+    tab_to_text(page, "Skip to the content")
+    tab_to_text(page, "What is a container?")
     page.keyboard.press("Enter")
     page.wait_for_url("**/lessons/containers/")
     assert page.get_by_role("heading", level=1).inner_text() == "What is a container?"
@@ -41,7 +32,7 @@ def test_a_keyboard_user_reaches_the_third_lesson_and_hears_the_stack_in_order(b
 def test_the_focused_link_is_visibly_outlined(browser_page, site):
     page = browser_page
     page.goto(site + "/")
-    tab_to(page, "Skip to the content")
+    tab_to_text(page, "Skip to the content")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
 

@@ -6,18 +6,10 @@ import re
 import pytest
 
 from lessons.models import Question
-from tests.browser.conftest import csp_violations, screenshot
+from tests.browser.conftest import csp_violations, screenshot, tab_to, tab_to_text
 from tests.lessons.test_quiz import RIGHT, WRONG
 
 pytestmark = pytest.mark.browser
-
-
-def tab_to(page, element_id: str, limit: int = 200) -> None:
-    for _ in range(limit):
-        if page.evaluate("document.activeElement.id") == element_id:
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"#{element_id} was not reachable with Tab")
 
 
 def choose_option(page, select_id: str, value: str) -> None:
@@ -78,12 +70,7 @@ def test_a_learner_learns_from_a_mistake_and_retries(browser_page, site, course)
 
     # 1. Read the lesson, then go to its quiz by keyboard.
     page.goto(site + "/lessons/architecture/")
-    quiz_link = page.get_by_role("link", name="Take the quiz")
-    for _ in range(200):
-        if page.evaluate("document.activeElement.textContent.trim()") == "Take the quiz":
-            break
-        page.keyboard.press("Tab")
-    assert quiz_link.evaluate("link => link === document.activeElement")
+    tab_to_text(page, "Take the quiz")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/lessons/architecture/quiz/")

@@ -5,19 +5,14 @@ import re
 import pytest
 
 from simulator import engine
-from tests.browser.conftest import csp_violations, screenshot
+from tests.browser.conftest import csp_violations, screenshot, tab_to
 
 pytestmark = pytest.mark.browser
 
 
 def press_button(page, button_id: str, limit: int = 120) -> None:
     """Tab to a button, as a keyboard user would, and press Enter; wait for htmx to settle."""
-    for _ in range(limit):
-        if page.evaluate("document.activeElement.id") == button_id:
-            break
-        page.keyboard.press("Tab")
-    else:
-        raise AssertionError(f"#{button_id} was not reachable with Tab")
+    tab_to(page, button_id, limit)
     with page.expect_response(lambda r: "/simulator/" in r.url):
         page.keyboard.press("Enter")
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
