@@ -24,6 +24,12 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  // A swap replaces the plots: let plotly drop their resize listeners first, or they pile up.
+  document.addEventListener("htmx:beforeSwap", function () {
+    if (typeof window.Plotly === "undefined") return;
+    document.querySelectorAll(".js-plotly-plot").forEach(function (plot) { window.Plotly.purge(plot); });
+  });
+
   // One swap settles several elements (the target and the out-of-band parts), each with its own
   // afterSettle event: draw once, after the last of them.
   var drawPending = false;
