@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 from lessons import grading, progress, quiz
 from lessons.models import GlossaryTerm, Lesson, Question
 from simulator import engine, workspace
-from simulator.workspace import preset_url
 
 
 @require_GET
@@ -33,33 +32,37 @@ NONCE_PLACEHOLDER = "cvm-lab-nonce-placeholder"
 
 @require_GET
 def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Anonymous readers get the page from the cache; anyone else gets it rendered, with the
-    article as a fragment cached by course version."""
-    anonymous = not request.user.is_authenticated
-    page = cache.get(f"lesson-page:{slug}") if anonymous else None
+    """Anonymous readers get the page from the cache; a logged-in reader's page is rendered for
+    them (its header names them), with the article as a fragment cached by course version."""
+    if request.user.is_authenticated:
+        context = lesson_context(slug)
+        progress.mark_read(request, slug)
+        return render(request, "lessons/lesson.html", context)
+    page = cache.get(f"lesson-page:{slug}")
     if page is None:
-        lesson = get_object_or_404(
-            Lesson.objects.only("slug", "title", "summary", "course_version"), slug=slug
-        )
-        context = {
-            "lesson": lesson,
-            "neighbours": SimpleLazyObject(lesson.neighbours),
-            "simulator_url": SimpleLazyObject(lambda: simulator_link(lesson)),
-        }
-        if not anonymous:
-            progress.mark_read(request, slug)
-            return render(request, "lessons/lesson.html", context)
-        context["csp_nonce"] = NONCE_PLACEHOLDER
+        context = lesson_context(slug) | {"csp_nonce": NONCE_PLACEHOLDER}
         page = render_to_string("lessons/lesson.html", context, request)
         cache.set(f"lesson-page:{slug}", page, PAGE_CACHE_SECONDS)
     progress.mark_read(request, slug)
     return HttpResponse(page.replace(NONCE_PLACEHOLDER, str(get_nonce(request))))
 
 
+def lesson_context(slug: str) -> dict:
+    """What the lesson template needs; most of it loads only if the article must be rendered."""
+    lesson = get_object_or_404(
+        Lesson.objects.only("slug", "title", "summary", "course_version"), slug=slug
+    )
+    return {
+        "lesson": lesson,
+        "neighbours": SimpleLazyObject(lesson.neighbours),
+        "simulator_url": SimpleLazyObject(lambda: simulator_link(lesson)),
+    }
+
+
 def simulator_link(lesson: Lesson) -> str:
     if not lesson.simulator_preset:
         return ""
-    return preset_url(lesson.simulator_preset, lesson.simulator_compare)
+    return workspace.preset_url(lesson.simulator_preset, lesson.simulator_compare)
 
 
 @require_GET
