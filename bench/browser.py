@@ -2,18 +2,7 @@
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's; never a browser Playwright downloads
-# Without the background-networking flags Chromium tries to reach the internet at every start.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 # Click a button, wait for htmx to swap and settle (simulator.js redraws the charts on settle),
 # then for the next frame: the time a learner waits for the updated chart.

@@ -9,8 +9,8 @@ import random
 import threading
 import time
 
-from bench import quiz_load
-from bench.loadgen import Browser, LoadResult, run_threads
+from tests.support import quiz_load
+from tests.support.visitor import Browser, LoadResult, run_threads
 
 VISITORS = 32
 # Simulator clicks: each adds or removes the top layer of a stack (what an htmx update sends).

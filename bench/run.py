@@ -14,22 +14,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import browser, loadgen, mixed_load, quiz_load  # noqa: E402
+from bench import browser, loadgen, mixed_load  # noqa: E402
+from tests.support import quiz_load  # noqa: E402
+from tests.support.server import gunicorn, prepare_database  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
-
-
-def prepare_database(directory: str) -> dict[str, str]:
-    env = {"SQLITE_PATH": str(Path(directory) / "bench.sqlite3"), "DEBUG": "0"}
-    for command in (["migrate", "--noinput", "--verbosity", "0"], ["loadcontent"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            check=True,
-            capture_output=True,
-        )
-    return env
 
 
 def session_cookie(base: str, path: str) -> str:
@@ -74,24 +63,52 @@ def bench_simulator(base: str) -> None:
     )
 
 
+def bench_quiz(base: str, database: str, seconds: float = 5.0) -> bool:
+    """Print the quiz figures; True when nothing failed and the rows are consistent."""
+    load = quiz_load.run_learners(base, seconds=seconds)
+    submits = load.submits
+    print(
+        f"  quiz submits    {submits.requests / load.seconds:,.0f}/s at {quiz_load.LEARNERS} "
+        f"concurrent learners, {load.errors} errors (goal >= 100/s, 0 errors)"
+    )
+    count = {kind: result.requests for kind, result in load.kinds.items()}
+    print(
+        f"                  p50 {submits.percentile(50):.0f} ms, p99 {submits.percentile(99):.0f} "
+        f"ms; {submits.requests:,} answers, {count.get('quiz page', 0)} quiz pages, "
+        f"{count.get('quiz retry', 0)} retries"
+    )
+    for problem in load.problems[:5]:
+        print(f"                  {problem}")
+    double = quiz_load.double_submit(base)
+    problems, checked = quiz_load.check_database(database, [*load.takers, double.taker])
+    verdict = f"rows and counters consistent ({checked})" if not problems else "INCONSISTENT"
+    print(
+        f"  double submits  {double.saved} saved, {double.refused} refused (409), "
+        f"{double.errors} errors; {verdict}"
+    )
+    for problem in problems[:10]:
+        print(f"                  {problem}")
+    return load.errors == 0 and double.saved == 1 and double.errors == 0 and not problems
+
+
 def main() -> None:
     print("CVM Lab benchmarks")
     print("engine")
     subprocess.run([sys.executable, str(ROOT / "bench" / "bench_engine.py")], check=True)
     with tempfile.TemporaryDirectory() as directory:
         env = prepare_database(directory)
-        with loadgen.gunicorn("bench.wsgi", env, workers=2) as base:
+        with gunicorn("bench.wsgi", env, workers=2) as base:
             print(f"http (gunicorn, 2 sync workers, 16 client threads, {SECONDS:.0f} s each)")
             bench_lessons(base)
             print("simulator")
             bench_simulator(base)
         log = Path(directory) / "gunicorn-quiz.log"
-        with loadgen.gunicorn("bench.wsgi", env, workers=4, log=log) as base:
+        with gunicorn("bench.wsgi", env, workers=4, log=log) as base:
             print(
                 f"quiz (a fresh gunicorn, 4 sync workers as `make serve`, same SQLite file; "
                 f"{SECONDS:.0f} s of submits)"
             )
-            quiz_ok = quiz_load.report(base, env["SQLITE_PATH"], seconds=SECONDS)
+            quiz_ok = bench_quiz(base, env["SQLITE_PATH"], seconds=SECONDS)
             print(
                 f"mixed load (the same 4-worker gunicorn, {mixed_load.VISITORS} visitors: lessons, "
                 f"simulator updates, quizzes; {2 * SECONDS:.0f} s)"

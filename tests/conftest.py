@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
 # pytest-playwright runs an event loop in the main thread; Django's ORM calls from the tests are
 # synchronous and safe here.
@@ -29,11 +29,45 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture
-def course(db):
-    """The course as the repo's content files define it, loaded into the test database."""
+def _course_models():
+    from lessons.models import Choice, GlossaryTerm, Lesson, Question
+
+    return (GlossaryTerm, Lesson, Question, Choice)  # a row's parents come before it
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database with the course loaded ONCE per session, before any test
+    runs; its value is the rows the load made. Loading renders every lesson's Markdown (about
+    0.3 s): done per test, it was half the database tests' time. A test that uses `db` runs in a
+    transaction rolled back at its end, so every such test finds the course as loaded."""
     from lessons import content
+
+    with django_db_blocker.unblock():
+        content.sync()
+        return {model: list(model.objects.all()) for model in _course_models()}
+
+
+@pytest.fixture
+def course(django_db_setup, db):
+    """The course as the repo's content files define it, in the test database, in order.
+
+    A transactional test (`live_server`, `transactional_db`) commits for real, and pytest-django
+    empties every table after it: the next one that asks for the course gets the same rows (same
+    primary keys) back, copied from the session's load rather than rendered again."""
     from lessons.models import Lesson
 
-    content.sync()
+    if not Lesson.objects.exists():
+        for model, rows in django_db_setup.items():
+            model.objects.bulk_create(rows)
     return list(Lesson.objects.order_by("order"))
+
+
+@pytest.fixture
+def no_course(db):
+    """A database without the course, for tests of a first load: the session's rows are deleted
+    inside this test's transaction, and its rollback brings them back."""
+    from lessons.models import GlossaryTerm, Lesson
+
+    Lesson.objects.all().delete()  # questions and their choices go with their lesson
+    GlossaryTerm.objects.all().delete()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import loadgen, run
+from tests.support.server import gunicorn, prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -64,8 +64,8 @@ def production_server(tmp_path_factory):
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
         )
-    env = run.prepare_database(str(tmp_path_factory.mktemp("db"))) | PRODUCTION
-    with loadgen.gunicorn("cvm_site.wsgi", env, workers=1) as base:
+    env = prepare_database(str(tmp_path_factory.mktemp("db"))) | PRODUCTION
+    with gunicorn("cvm_site.wsgi", env, workers=1) as base:
         yield base
 
 
@@ -83,10 +83,10 @@ def directives(policy: str) -> dict[str, str]:
     return {part.split()[0]: part.strip() for part in policy.split(";") if part.strip()}
 
 
-@pytest.mark.parametrize("page", list(PAGES))
-def test_every_page_type_sends_the_graded_headers(production_server, page):
-    response = fetch(production_server, PAGES[page])
-    assert response.status == (404 if page == "not found" else 200)
+@pytest.mark.parametrize("page_type", list(PAGES))
+def test_every_page_type_sends_the_graded_headers(production_server, page_type):
+    response = fetch(production_server, PAGES[page_type])
+    assert response.status == (404 if page_type == "not found" else 200)
     policy = directives(response.getheader("Content-Security-Policy"))
     assert policy["default-src"] == "default-src 'none'"
     assert policy["object-src"] == "object-src 'none'"

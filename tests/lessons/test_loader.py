@@ -37,7 +37,7 @@ def test_it_loads_one_lesson_per_section_of_the_article_in_order():
     assert list(Lesson.objects.values_list("slug", flat=True)) == ARTICLE_SECTIONS
 
 
-def test_a_second_run_creates_nothing_and_changes_nothing():
+def test_a_second_run_creates_nothing_and_changes_nothing(no_course):
     first = content.sync()
     second = content.sync()
     assert first.created() == (

@@ -1,13 +1,13 @@
-"""Load and crash tests: gunicorn serves the site from a temporary SQLite file, bench's simulated
-learners drive it over loopback, and the file is read back with sqlite3 afterwards."""
+"""Load and crash tests: gunicorn serves the site from a temporary SQLite file, simulated
+learners (tests/support/quiz_load.py) drive it over loopback, and the file is read back with
+sqlite3 afterwards."""
 
 import os
 from pathlib import Path
 
 import pytest
 
-from bench import loadgen
-from bench.run import prepare_database
+from tests.support.server import Server, prepare_database, start_gunicorn
 
 WORKERS = 4  # as `make serve` runs by default
 
@@ -34,5 +34,5 @@ def sqlite_database(directory: Path) -> dict[str, str]:
         return {**prepare_database(str(directory)), "DATABASE_URL": ""}
 
 
-def serve(env: dict[str, str]) -> loadgen.Server:
-    return loadgen.start_gunicorn("tests.load:site()", env, workers=WORKERS)
+def serve(env: dict[str, str]) -> Server:
+    return start_gunicorn("tests.load:site()", env, workers=WORKERS)

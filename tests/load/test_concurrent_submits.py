@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from bench import quiz_load
-from bench.loadgen import Browser
 from tests.load import serve, sqlite_database
+from tests.support import quiz_load
+from tests.support.visitor import Browser
 
 # Bounded by requests; the time limit is only a safety net (and is never asserted on).
 LEARNERS = 16

@@ -7,8 +7,8 @@ import sqlite3
 import threading
 import time
 
-from bench import quiz_load
 from tests.load import serve, sqlite_database
+from tests.support import quiz_load
 
 LEARNERS = 12
 ACKNOWLEDGED_BEFORE_CRASH = 40  # answers, or SAFETY_SECONDS of load, whichever comes first

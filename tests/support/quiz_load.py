@@ -1,6 +1,6 @@
 """Quiz submits under load: many learners at once, and one learner's repeated submits.
 
-Each simulated learner is a browser tab (`loadgen.Browser`): its own session and CSRF cookies, the
+Each simulated learner is a browser tab (`visitor.Browser`): its own session and CSRF cookies, the
 token from its quiz page, answers posted as the page's forms post them. A learner answers every
 question of a lesson's quiz, presses "Try again" and carries on with the next attempt. Afterwards
 the database itself is read with sqlite3: one answer per question per attempt, counters equal to
@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bench.loadgen import Browser, LoadResult, Reply, run_threads
+from tests.support.visitor import Browser, LoadResult, Reply, run_threads
 
 LESSONS = tuple(
     path.stem
     for path in sorted(
-        (Path(__file__).resolve().parent.parent / "lessons/content/quizzes").glob("*.yaml")
+        (Path(__file__).resolve().parents[2] / "lessons/content/quizzes").glob("*.yaml")
     )
 )
 # Stacks a learner might build for a simulator challenge, bottom first; right or wrong.
@@ -406,31 +406,3 @@ def _learner_problems(connection: sqlite3.Connection, taker: QuizTaker) -> list[
     problems = [f"learner {learner}: acknowledged but not saved: {key}" for key in missing]
     problems += [f"learner {learner}: saved but never acknowledged: {key}" for key in unexpected]
     return problems
-
-
-def report(base: str, database: str, seconds: float = 5.0) -> bool:
-    """Print the quiz figures; True when nothing failed and the rows are consistent."""
-    load = run_learners(base, seconds=seconds)
-    submits = load.submits
-    print(
-        f"  quiz submits    {submits.requests / load.seconds:,.0f}/s at {LEARNERS} concurrent "
-        f"learners, {load.errors} errors (goal >= 100/s, 0 errors)"
-    )
-    count = {kind: result.requests for kind, result in load.kinds.items()}
-    print(
-        f"                  p50 {submits.percentile(50):.0f} ms, p99 {submits.percentile(99):.0f} "
-        f"ms; {submits.requests:,} answers, {count.get('quiz page', 0)} quiz pages, "
-        f"{count.get('quiz retry', 0)} retries"
-    )
-    for problem in load.problems[:5]:
-        print(f"                  {problem}")
-    double = double_submit(base)
-    problems, checked = check_database(database, [*load.takers, double.taker])
-    verdict = f"rows and counters consistent ({checked})" if not problems else "INCONSISTENT"
-    print(
-        f"  double submits  {double.saved} saved, {double.refused} refused (409), "
-        f"{double.errors} errors; {verdict}"
-    )
-    for problem in problems[:10]:
-        print(f"                  {problem}")
-    return load.errors == 0 and double.saved == 1 and double.errors == 0 and not problems
