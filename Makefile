@@ -33,11 +33,11 @@ $(BIN)/python:
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMPS)/runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/test: requirements-test.txt requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@mkdir -p $(STAMPS) && touch $(STAMPS)/runtime $@
 
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)

@@ -13,11 +13,24 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A yes/no variable. A word outside both lists stops start-up: `HTTPS=ture` read as "off"
+    would quietly serve a production site without HSTS or secure cookies."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is neither on ({', '.join(TRUE_WORDS)}) "
+        f"nor off ({', '.join(FALSE_WORDS)})."
+    )
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -83,7 +96,8 @@ TEMPLATES = [
 ]
 
 # SQLite by default. IMMEDIATE transactions and a 20 s busy timeout stop "database is locked" under
-# concurrent quiz submits (measured in QUALITY.md); WAL lets readers run beside the writer.
+# concurrent quiz submits (tests/load and `make bench` submit at once); WAL lets readers run
+# beside the writer.
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
@@ -128,7 +142,7 @@ STORAGES = {
 }
 
 # Content Security Policy: no inline script, no eval. The one style hash is the empty <style>
-# element plotly.js inserts and fills through insertRule (QUALITY.md).
+# element plotly.js inserts and fills through insertRule (sha256 of the empty string).
 PLOTLY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 SECURE_CSP = {
     "default-src": [CSP.NONE],

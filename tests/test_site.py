@@ -1,11 +1,17 @@
-"""Site-wide behaviour: the security headers on every response, and the health check."""
+"""Site-wide behaviour: the security headers on every response, the health check, and the
+settings the environment drives."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import DatabaseError
 from django.urls import reverse
 
+ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["/", "/lessons/introduction/", "/glossary/", "/no-such-page/"]
 
 
@@ -66,7 +72,8 @@ class TestHealthCheck:
 
 
 class TestSQLiteSettings:
-    """SQLite runs with WAL, IMMEDIATE transactions and a 20 s busy timeout (QUALITY.md)."""
+    """SQLite runs with WAL, IMMEDIATE transactions and a 20 s busy timeout, so concurrent quiz
+    submits wait for each other instead of failing with "database is locked"."""
 
     def test_a_sqlite_file_database_opens_in_wal_mode_with_immediate_transactions(
         self, db, tmp_path
@@ -87,3 +94,44 @@ class TestSQLiteSettings:
             assert wrapper.transaction_mode == "IMMEDIATE"
         finally:
             wrapper.close()
+
+
+class TestEnvironmentSettings:
+    """Settings come from environment variables; a yes/no variable accepts a few words for yes
+    and for no, and any other word stops start-up with a message that lists them."""
+
+    def test_a_misspelt_boolean_stops_start_up_and_names_the_words_it_accepts(self):
+        env = {**os.environ, "HTTPS": "ture", "SECRET_KEY": "x" * 50}
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode != 0
+        assert (
+            "ImproperlyConfigured: HTTPS='ture' is neither on (1, true, yes, on)" in result.stderr
+        )
+        assert "nor off (0, false, no, off)" in result.stderr
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [("1", True), ("Yes", True), (" on ", True), ("0", False), ("FALSE", False), ("", True)],
+    )
+    def test_a_boolean_reads_the_accepted_words_and_an_empty_value_keeps_the_default(
+        self, monkeypatch, value, expected
+    ):
+        from cvm_site.settings import env_bool
+
+        monkeypatch.setenv("CVM_LAB_FLAG", value)
+        assert env_bool("CVM_LAB_FLAG", default=True) is expected
+
+    def test_every_variable_the_settings_read_is_in_the_readme(self):
+        settings_code = (ROOT / "cvm_site" / "settings.py").read_text()
+        names = set(
+            re.findall(r'(?:env_bool|env_list|os\.environ\.get)\(\s*"(\w+)"', settings_code)
+        )
+        readme_rows = re.findall(r"^\| `(\w+)` \|", (ROOT / "README.md").read_text(), re.M)
+        assert {"DEBUG", "HTTPS", "SQLITE_PATH", "LOG_LEVEL"} <= names
+        assert names - set(readme_rows) == set()
