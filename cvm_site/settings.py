@@ -4,6 +4,8 @@ Production: DEBUG=0 HTTPS=1 SECRET_KEY=... ALLOWED_HOSTS=example.org DATABASE_UR
 """
 
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,11 +44,36 @@ DEBUG = env_bool("DEBUG", False)
 # HTTP-to-HTTPS redirect. Off by default so `make run` and `make serve` work on plain http://127.0.0.1.
 HTTPS = env_bool("HTTPS", False)
 
+
+def local_secret_key(path: Path) -> str:
+    """The key in `path`, made on first start. Written beside and linked into place, so two
+    workers starting together agree on one key; the file is git-ignored."""
+    if not path.exists():
+        from django.core.management.utils import get_random_secret_key
+
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        draft.write_text(get_random_secret_key())
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+            print(
+                f"CVM Lab: created a secret key in {path} (set SECRET_KEY to choose one).",
+                file=sys.stderr,
+            )
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+# Never a key built into the code: a site running on a published key lets anyone forge sessions
+# and password-reset links. Without SECRET_KEY, a local start makes its own key once.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if HTTPS:
         raise ImproperlyConfigured("Set SECRET_KEY (50+ random characters) when HTTPS=1.")
-    SECRET_KEY = "django-insecure-cvm-lab-local-only-never-use-this-key-in-production"
+    SECRET_KEY = local_secret_key(Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / ".secret_key")))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
@@ -61,6 +88,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "lessons",
     "simulator",
+    "cvm_site",
+    # Login throttling; its failure records live in the database every app server shares.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +104,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "cvm_site.middleware.PrivacyHeadersMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cvm_site.urls"
@@ -165,6 +198,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 365  # a learner's progress lasts a school year without login
+LOGGED_IN_SESSION_AGE = 60 * 60 * 24 * 14  # an account's session lasts two weeks (set at login)
 SECURE_SSL_REDIRECT = HTTPS
 # Load balancers probe the health check over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -174,7 +208,8 @@ SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Preload is a deliberate, hard-to-undo choice: a deployment opts in with HSTS_PRELOAD=1.
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", False)
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = [
     # security.W021: HSTS preload is opt-in (HSTS_PRELOAD=1); submitting a domain to the preload
@@ -184,6 +219,45 @@ SILENCED_SYSTEM_CHECKS = [
 
 LOGIN_REDIRECT_URL = "lessons:progress"
 LOGOUT_REDIRECT_URL = "lessons:outline"
+
+AUTHENTICATION_BACKENDS = [
+    "cvm_site.backends.ThrottledBackend",
+    "cvm_site.backends.UsernameBackend",
+]
+# django-axes: 10 failures for one username, or from one address, lock both out for 15 minutes,
+# even with the right password; a success resets the count. State is in the database.
+AXES_FAILURE_LIMIT = 10
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cvm_site.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "cvm_site.accounts.client_ip"
+AXES_USERNAME_CALLABLE = "cvm_site.accounts.throttled_username"
+# New accounts from one address per hour (kept in the database, so shared by all app servers).
+SIGNUP_LIMIT_PER_HOUR = int(os.environ.get("SIGNUP_LIMIT_PER_HOUR", "20"))
+
+# Password-reset mail: printed on the console unless an SMTP server is configured.
+# (A lowercase name: Django 6.1 deprecates the EMAIL_* settings in favour of MAILERS.)
+email_host = os.environ.get("EMAIL_HOST", "")
+MAILERS = {
+    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if not email_host
+    else {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": email_host,
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+        },
+    }
+}
+if not email_host:
+    # mail.E001: a site with no mail server prints reset links to its log, which the operator
+    # can read; the course works without mail (an email is optional at sign-up).
+    SILENCED_SYSTEM_CHECKS.append("mail.E001")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CVM Lab <noreply@localhost>")
 
 LOGGING = {
     "version": 1,

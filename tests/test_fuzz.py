@@ -14,6 +14,8 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 SAFE = {200, 302, 400, 403, 404, 405, 409}
+# Logins and sign-ups are throttled: after enough of them, 429 says "wait".
+THROTTLED = SAFE | {429}
 text = st.text(max_size=80)
 forms = st.dictionaries(
     st.sampled_from(["username", "password", "password1", "password2", "next", "attempt", "x"]),
@@ -26,14 +28,21 @@ forms = st.dictionaries(
 @given(data=forms)
 def test_signup_never_fails(client, course, data):
     client.cookies.clear()
-    assert client.post("/accounts/signup/", data).status_code in SAFE
+    assert client.post("/accounts/signup/", data).status_code in THROTTLED
 
 
 @FUZZ
 @given(data=forms)
 def test_login_never_fails(client, course, data):
     client.cookies.clear()
-    assert client.post("/accounts/login/", data).status_code in SAFE
+    assert client.post("/accounts/login/", data).status_code in THROTTLED
+
+
+@FUZZ
+@given(data=forms, email=st.one_of(text, st.emails()))
+def test_password_reset_never_fails(client, course, data, email):
+    client.cookies.clear()
+    assert client.post("/accounts/password_reset/", {**data, "email": email}).status_code in SAFE
 
 
 @FUZZ

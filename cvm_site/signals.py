@@ -1,0 +1,29 @@
+"""What happens around logins and accounts, wherever they come from (forms, admin, shell)."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_save
+
+
+def keep_account_name(sender, instance, update_fields=None, **kwargs) -> None:
+    from cvm_site.models import AccountName
+    from cvm_site.usernames import canonical
+
+    if update_fields is None or "username" in update_fields:
+        AccountName.objects.update_or_create(
+            user=instance, defaults={"key": canonical(instance.get_username())}
+        )
+
+
+def shorten_session(sender, request, user, **kwargs) -> None:
+    """An account's session lasts two weeks; only anonymous progress keeps a year-long cookie."""
+    if request is not None and hasattr(request, "session"):
+        request.session.set_expiry(settings.LOGGED_IN_SESSION_AGE)
+
+
+def connect() -> None:
+    post_save.connect(
+        keep_account_name, sender=get_user_model(), dispatch_uid="cvm_site.account_name"
+    )
+    user_logged_in.connect(shorten_session, dispatch_uid="cvm_site.shorten_session")
