@@ -3,26 +3,41 @@ from django.contrib import admin
 from lessons.models import Answer, Attempt, Choice, GlossaryTerm, Learner, Lesson, Question
 
 
+class FromContentFiles:
+    """Rows `loadcontent` writes from lessons/content/, shown and never changed here: the files
+    are the source of truth (the next load would undo an edit), and the pages show their HTML as
+    it is, so only the sanitiser at load time may write it. Anyone who may change a row may
+    still view it."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(FromContentFiles, admin.ModelAdmin):
     list_display = ["order", "title", "slug", "reading_minutes"]
     search_fields = ["title", "slug"]
-    readonly_fields = [field.name for field in Lesson._meta.fields]
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(FromContentFiles, admin.ModelAdmin):
     list_display = ["term", "slug"]
     search_fields = ["term", "slug"]
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(FromContentFiles, admin.TabularInline):
     model = Choice
     extra = 0
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(FromContentFiles, admin.ModelAdmin):
     list_display = ["slug", "lesson", "kind", "order", "retired"]
     list_filter = ["lesson", "kind", "retired"]
     search_fields = ["slug", "prompt"]

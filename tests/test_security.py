@@ -7,6 +7,7 @@ import re
 import secrets
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,73 @@ def test_plain_http_is_redirected_to_https(production_server):
     response = connection.getresponse()
     assert response.status == 301
     assert response.getheader("Location").startswith("https://")
+
+
+class Ancestry(HTMLParser):
+    """Whether the element with id="planted" sits under an element with `hx-disable`."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.open: list[tuple[str, bool]] = []  # (tag, has hx-disable) of each open element
+        self.found: bool | None = None  # None: no planted element on the page
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("id") == "planted" and self.found is None:
+            self.found = any(disabled for _, disabled in self.open)
+        if tag not in self.VOID:
+            self.open.append((tag, "hx-disable" in attributes))
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                del self.open[index:]
+                return
+
+
+PLANTED = '<span id="planted" hx-get="/admin/" hx-trigger="load">planted</span>'
+
+
+def test_the_sanitiser_keeps_no_htmx_attribute_script_or_handler():
+    """The only source of the HTML the pages show as it is: markup.render at load time."""
+    from lessons import markup
+
+    html = markup.render(
+        '<p hx-post="/admin/" hx-trigger="load" onclick="go()">words</p>\n\n'
+        '<script src="/static/js/site.js"></script>\n\n[a link](javascript:go())\n'
+    ).html
+    assert "words" in html
+    for needle in ("hx-", "<script", "onclick", "javascript:"):
+        assert needle not in html
+
+
+@pytest.mark.parametrize("region", ["lesson body", "glossary definition", "quiz explanation"])
+def test_generated_html_sits_where_htmx_is_disabled(client, course, region):
+    """Should an hx-* attribute slip into HTML the pages show as it is, htmx ignores it there."""
+    from django.core.cache import cache
+
+    from lessons.models import Choice, GlossaryTerm, Lesson, Question
+
+    cache.clear()  # lesson pages are cached: show what the database now holds
+    if region == "lesson body":
+        Lesson.objects.filter(slug="containers").update(body_html=PLANTED)
+        response = client.get("/lessons/containers/")
+    elif region == "glossary definition":
+        GlossaryTerm.objects.filter(pk=GlossaryTerm.objects.first().pk).update(
+            definition_html=PLANTED
+        )
+        response = client.get("/glossary/")
+    else:
+        question = Question.objects.filter(kind="single").first()
+        Question.objects.filter(pk=question.pk).update(explanation_html=PLANTED)
+        choice = Choice.objects.filter(question=question).first()
+        response = client.post(
+            f"/lessons/{question.lesson.slug}/quiz/{question.slug}/answer",
+            {"attempt": "1", "choice": choice.key},
+            headers={"HX-Request": "true"},
+        )
+    assert response.status_code == 200
+    assert Ancestry(response.text).found is True
