@@ -1,4 +1,5 @@
 from django.urls import path, register_converter
+from django.views.generic.base import RedirectView
 
 from lessons import views
 
@@ -20,6 +21,8 @@ register_converter(LessonSlugConverter, "lesson")
 app_name = "lessons"
 urlpatterns = [
     path("", views.outline, name="outline"),
+    # A learner who trims a lesson's URL to /lessons/ finds the course outline.
+    path("lessons/", RedirectView.as_view(pattern_name="lessons:outline"), name="lessons"),
     path("lessons/<lesson:slug>/", views.lesson_detail, name="lesson"),
     path("lessons/<lesson:slug>/quiz/", views.quiz_page, name="quiz"),
     path("lessons/<lesson:slug>/quiz/retry", views.retry, name="retry"),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import DatabaseError
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["/", "/lessons/introduction/", "/glossary/", "/no-such-page/"]
@@ -135,3 +136,12 @@ class TestEnvironmentSettings:
         readme_rows = re.findall(r"^\| `(\w+)` \|", (ROOT / "README.md").read_text(), re.M)
         assert {"DEBUG", "HTTPS", "SQLITE_PATH", "LOG_LEVEL"} <= names
         assert names - set(readme_rows) == set()
+
+
+def test_a_learner_who_trims_a_lesson_url_to_lessons_finds_the_course_outline(client, course):
+    response = client.get("/lessons/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert response.status_code == 200
+    assertContains(response, '<h2 id="outline-heading">Course outline</h2>', html=True)
+    first = course[0]
+    assertContains(response, f'<a href="/lessons/{first.slug}/">{first.title}</a>', html=True)
