@@ -2,7 +2,12 @@
 
 from plotly.io.json import to_json_plotly
 
-from simulator.charts import BASE_LAYOUT
+LAYOUT = {
+    "margin": {"l": 260, "r": 20, "t": 10, "b": 80},
+    "paper_bgcolor": "rgba(0,0,0,0)",
+    "plot_bgcolor": "rgba(0,0,0,0)",
+    "font": {"family": "system-ui, sans-serif", "size": 13},
+}
 
 
 def scores_chart(rows: list[dict]) -> str:
@@ -23,9 +28,8 @@ def scores_chart(rows: list[dict]) -> str:
             }
         ],
         "layout": {
-            **BASE_LAYOUT,
+            **LAYOUT,
             "height": 60 + 34 * len(rows),
-            "margin": {**BASE_LAYOUT["margin"], "l": 260},
             "xaxis": {"title": {"text": "Best quiz score (%)"}, "range": [0, 100]},
             "yaxis": {"autorange": "reversed", "automargin": True},
         },

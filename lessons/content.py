@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from lessons import grading, markup
 from lessons.models import Choice, GlossaryTerm, Lesson, Question
-from simulator.engine import LAYERS, PRESETS
+from simulator.engine import DEFAULT_HOST_MEMORY_MB, LAYERS, PRESETS
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -199,7 +199,7 @@ def _spec(entry: dict) -> dict:
     if kind == "challenge":
         return {
             "instances": int(entry.get("instances", 1)),
-            "host_memory_mb": int(entry.get("host_memory_mb", 16384)),
+            "host_memory_mb": int(entry.get("host_memory_mb", DEFAULT_HOST_MEMORY_MB)),
             "constraints": dict(entry["constraints"]),
         }
     return {}

@@ -8,9 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lessons.models import Choice, Question
-from simulator import engine
-
-MAX_CHALLENGE_LAYERS = 8
+from simulator import engine, messages
+from simulator.metrics import CONSTRAINTS
 
 
 class AnswerError(ValueError):
@@ -22,30 +21,6 @@ class Grade:
     correct: bool
     mark: int
     feedback: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Constraint:
-    label: str
-    metric: str
-    at_least: bool
-    unit: str
-
-
-CONSTRAINTS = {
-    "min_density": Constraint("Instances that fit", "density", True, " instances"),
-    "min_isolation": Constraint("Isolation level", "isolation", True, ""),
-    "max_isolation": Constraint("Isolation level", "isolation", False, ""),
-    "max_startup_ms": Constraint("Startup per instance", "startup_ms", False, " ms"),
-    "max_memory_mb_per_instance": Constraint(
-        "Memory per instance", "memory_per_instance_mb", False, " MB"
-    ),
-    "max_disk_mb_total": Constraint("Disk in total", "disk_total_mb", False, " MB"),
-}
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 10 else f"{value:,.1f}"
 
 
 def _one(data: Mapping, name: str, message: str) -> str:
@@ -99,13 +74,11 @@ def read_response(question: Question, choices: Sequence[Choice], data: Mapping) 
 def challenge_stack(data: Mapping) -> list[str]:
     """The stack a challenge's layer-1… selects describe, bottom first, empty slots skipped."""
     stack = []
-    for n in range(1, MAX_CHALLENGE_LAYERS + 1):
+    for n in range(1, engine.CHALLENGE_SLOTS + 1):
         value = data.get(f"layer-{n}", "")
         if value:
             if value not in engine.LAYERS:
-                raise AnswerError(
-                    f"“{value}” is not a layer this simulator knows. Reload the page."
-                )
+                raise AnswerError(messages.unknown_layer(value))
             stack.append(value)
     if not stack:
         raise AnswerError("Build a stack first: choose at least Hardware for layer 1.")
@@ -132,21 +105,17 @@ def grade_challenge(spec: dict, stack: Sequence[str]) -> Grade:
     result = engine.simulate(
         stack, instances=spec["instances"], host_memory_mb=spec["host_memory_mb"]
     )
-    if not result.valid:
-        return Grade(False, 0, ["This stack cannot run: " + p.message for p in result.problems])
+    if result.metrics is None:
+        return Grade(False, 0, [messages.cannot_run(p.message) for p in result.problems])
     if not result.complete:
-        return Grade(False, 0, ["This stack has no application yet: add one on top."])
-    feedback = []
-    for name, limit in spec["constraints"].items():
-        constraint = CONSTRAINTS[name]
-        value = getattr(result, constraint.metric)
-        missed = value < limit if constraint.at_least else value > limit
-        if missed:
-            gap = abs(value - limit)
-            words = "short" if constraint.at_least else "over"
-            bound = "at least" if constraint.at_least else "at most"
-            feedback.append(
-                f"{constraint.label}: {_number(value)}{constraint.unit}, needs {bound} "
-                f"{_number(limit)}{constraint.unit} ({_number(gap)}{constraint.unit} {words})."
+        return Grade(False, 0, [messages.NO_APPLICATION])
+    feedback = [
+        miss
+        for name, limit in spec["constraints"].items()
+        if (
+            miss := CONSTRAINTS[name].miss(
+                result.metrics.value(CONSTRAINTS[name].metric.name), limit
             )
+        )
+    ]
     return Grade(not feedback, int(not feedback), feedback)

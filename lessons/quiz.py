@@ -14,7 +14,7 @@ from django.utils import timezone
 from lessons import grading
 from lessons.models import Answer, Attempt, Choice, Learner, Lesson, Question
 from simulator import engine
-from simulator.workspace import State, preset_url
+from simulator.links import preset_url, simulator_url
 
 
 class QuizClosed(Exception):
@@ -131,7 +131,7 @@ class QuestionView:
     def challenge_url(self) -> str:
         """The simulator set to this challenge's host and instance count, to experiment in."""
         spec = self.question.spec
-        return State(instances=spec["instances"], memory=spec["host_memory_mb"] // 1024).url()
+        return simulator_url(instances=spec["instances"], host_memory_mb=spec["host_memory_mb"])
 
     @property
     def given_answer(self) -> str:
@@ -161,7 +161,10 @@ def question_view(question: Question, answer: Answer | None, error: str = "") ->
     return QuestionView(question, list(question.choices.all()), answer, items, error)
 
 
-FORM_CONTEXT = {"layers": list(engine.LAYERS.values()), "challenge_slots": range(1, 7)}
+FORM_CONTEXT = {
+    "layers": list(engine.LAYERS.values()),
+    "challenge_slots": range(1, engine.CHALLENGE_SLOTS + 1),
+}
 
 
 def question_context(question: Question, learner: Learner | None, answer, error: str) -> dict:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lessons import grading, progress, quiz
 from lessons.models import GlossaryTerm, Lesson, Question
-from simulator import engine, workspace
+from simulator import engine, links, messages, units
 
 
 @require_GET
@@ -62,7 +62,7 @@ def lesson_context(slug: str) -> dict:
 def simulator_link(lesson: Lesson) -> str:
     if not lesson.simulator_preset:
         return ""
-    return workspace.preset_url(lesson.simulator_preset, lesson.simulator_compare)
+    return links.preset_url(lesson.simulator_preset, lesson.simulator_compare)
 
 
 @require_GET
@@ -129,11 +129,11 @@ def challenge_preview(request: HttpRequest, slug: str, question: str) -> HttpRes
     result = engine.simulate(
         stack, instances=spec["instances"], host_memory_mb=spec["host_memory_mb"]
     )
-    context = {"result": result}
-    if result.valid and result.complete:
+    context = {"result": result, "no_application": messages.NO_APPLICATION}
+    if result.metrics is not None and result.complete:
         context |= {
-            "startup": workspace.seconds(result.startup_ms),
-            "memory": workspace.megabytes(result.memory_per_instance_mb),
+            "startup": units.seconds(result.metrics.startup_ms),
+            "memory": units.megabytes(result.metrics.memory_per_instance_mb),
         }
     return render(request, "lessons/preview.html", context)
 

@@ -3,6 +3,7 @@
 from django import forms
 
 from simulator import engine
+from simulator.metrics import LEDGERS, METRICS
 
 
 def form_errors(form: forms.Form) -> list[dict]:
@@ -30,30 +31,20 @@ def _figure(figure: engine.Figure) -> dict:
 
 
 def metrics(result: engine.Result) -> dict:
-    ledger = result.ledger
+    """A valid result as JSON: its metrics (every one in ``METRICS``), the ledger and sources."""
+    assert result.metrics is not None
+    found = result.metrics
     return {
         "stack": list(result.stack),
         "instances": result.instances,
         "host": {"memory_mb": result.host_memory_mb, "cores": result.host_cores},
         "complete": result.complete,
-        "hypervisor_type": result.hypervisor_type,
-        "metrics": {
-            "startup_ms": result.startup_ms,
-            "memory_per_instance_mb": result.memory_per_instance_mb,
-            "memory_shared_mb": result.memory_shared_mb,
-            "memory_total_mb": result.memory_total_mb,
-            "disk_per_instance_mb": result.disk_per_instance_mb,
-            "disk_shared_mb": result.disk_shared_mb,
-            "disk_total_mb": result.disk_total_mb,
-            "compute_overhead": result.compute_overhead,
-            "io_overhead": result.io_overhead,
-            "throughput": result.throughput,
-            "density": result.density,
-        },
+        "hypervisor_type": found.hypervisor_type,
+        "metrics": {name: found.value(name) for name in METRICS},
         "isolation": {
-            "level": result.isolation,
-            "label": result.isolation_label,
-            "shares": result.isolation_shares,
+            "level": found.isolation,
+            "label": found.isolation_label,
+            "shares": found.isolation_shares,
         },
         "ledger": {
             name: [
@@ -61,11 +52,12 @@ def metrics(result: engine.Result) -> dict:
                     "layer": entry.slug,
                     "contribution": entry.contribution,
                     "per_instance": entry.per_instance,
+                    "each": entry.each,
                     "figure": _figure(entry.figure),
                 }
-                for entry in getattr(ledger, name)
+                for entry in getattr(found.ledger, name)
             ]
-            for name in ("startup_ms", "memory_mb", "disk_mb", "compute_overhead", "io_overhead")
+            for name in LEDGERS
         },
         "notes": [{"layer": n.layer, "message": n.message} for n in result.notes],
         "sources": [

@@ -17,6 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from simulator import units
+
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 
 FAMILIES = frozenset({"linux", "windows"})
@@ -39,7 +41,7 @@ KINDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a figure comes from: the brief's id (``S1``…), a title, a year and a link."""
+    """Where a figure comes from: an id (``S1``…), a title, a year and a link."""
 
     id: str
     title: str
@@ -80,12 +82,6 @@ class Figures:
     compute_overhead: Figure | None = None
     io_overhead: Figure | None = None
     density_cap: Figure | None = None
-
-    def items(self) -> tuple[tuple[str, Figure], ...]:
-        """The figures that apply, as (name, figure) pairs."""
-        return tuple(
-            (name, figure) for name in FIGURE_NAMES if (figure := getattr(self, name)) is not None
-        )
 
 
 FIGURE_NAMES = tuple(f.name for f in fields(Figures))
@@ -309,7 +305,7 @@ def load(path: Path = CATALOGUE_PATH) -> Catalogue:
 _catalogue = load()
 
 SOURCES: Mapping[str, Source] = _catalogue.sources
-"""Every source in the brief, by id, in numeric order."""
+"""Every source the catalogue cites, by id, in numeric order."""
 
 ISOLATION_LEVELS: Mapping[int, IsolationLevel] = _catalogue.isolation_levels
 
@@ -324,3 +320,84 @@ HYPERVISOR_TYPES: Mapping[int, Layer] = _catalogue.hypervisor_types
 
 PRESETS: Mapping[str, Preset] = _catalogue.presets
 """Ready-made stacks, by slug, in palette order."""
+
+
+# --- Figures for the lessons --------------------------------------------------------------------
+
+FIGURE_UNITS = {
+    "startup_ms": ("ms", units.seconds),
+    "memory_mb": ("MB", units.megabytes),
+    "disk_mb": ("MB", units.megabytes),
+    "shared_memory_mb": ("MB", units.megabytes),
+    "shared_disk_mb": ("MB", units.megabytes),
+    "compute_overhead": ("fraction", units.percent),
+    "io_overhead": ("fraction", units.percent),
+    "density_cap": ("instances", lambda value: f"{units.count(int(value))} instances"),
+}
+"""Each figure key's unit in the catalogue and how a lesson writes it."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedFigure:
+    """A catalogue figure as a lesson quotes it: ``text`` is the value with its unit ("8.0 s");
+    ``source`` is ``None`` for an estimate with no source."""
+
+    reference: str
+    value: float
+    unit: str
+    text: str
+    source: Source | None
+    estimate: bool
+    note: str
+
+    @property
+    def source_id(self) -> str:
+        return self.source.id if self.source else ""
+
+    @property
+    def source_title(self) -> str:
+        return self.source.title if self.source else ""
+
+    @property
+    def year(self) -> int | None:
+        return self.source.year if self.source else None
+
+
+class UnknownFigure(LookupError):
+    """A figure reference that names no figure in the catalogue."""
+
+
+def _figure_at(reference: str) -> Figure | None:
+    parts = reference.split(".")
+    if len(parts) == 3 and parts[0] == "hypervisor" and parts[1] in {"type1", "type2"}:
+        layer: Layer | None = HYPERVISOR_TYPES[int(parts[1][-1])]
+    elif len(parts) == 2:
+        layer = LAYERS.get(parts[0])
+    else:
+        return None
+    if layer is None or parts[-1] not in FIGURE_NAMES:
+        return None
+    return getattr(layer.figures, parts[-1])
+
+
+def figure(reference: str) -> QuotedFigure:
+    """The figure ``reference`` names, ``"<layer>.<figure>"`` as in ``[layers.<layer>.<figure>]``
+    (``"guest-os.startup_ms"``; a hypervisor type's own figures as
+    ``"hypervisor.type2.compute_overhead"``). Raises ``UnknownFigure`` naming what is wrong."""
+    found = _figure_at(reference)
+    if found is None:
+        raise UnknownFigure(
+            f"No figure {reference!r} in the simulator's catalogue: a reference looks like "
+            f"'guest-os.startup_ms', a layer ({', '.join(LAYERS)}) and one of its figures "
+            f"({', '.join(FIGURE_NAMES)})."
+        )
+    unit, write = FIGURE_UNITS[reference.rsplit(".", 1)[-1]]
+    return QuotedFigure(
+        reference=reference,
+        value=found.value,
+        unit=unit,
+        text=write(found.value),
+        source=found.source,
+        estimate=found.estimate,
+        note=found.note,
+    )

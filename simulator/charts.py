@@ -40,7 +40,7 @@ def _layout(**overrides) -> dict:
 
 def layer_shares(result: engine.Result) -> dict:
     """Each per-instance layer's share of startup time and of memory, as stacked bars."""
-    ledger = result.ledger
+    ledger = result.metrics.ledger
     startup = {e.slug: e.contribution for e in ledger.startup_ms if e.per_instance}
     memory = {e.slug: e.contribution for e in ledger.memory_mb if e.per_instance}
     totals = {"Startup": sum(startup.values()), "Memory": sum(memory.values())}
@@ -80,12 +80,13 @@ def layer_shares(result: engine.Result) -> dict:
 def density(result: engine.Result, other: engine.Result, other_name: str) -> dict:
     """Total memory against instance count for this stack and another, with the host's memory."""
     host = result.host_memory_mb
-    most = max(result.density or 0, other.density or 0, 1)
+    most = max([1, *(res.metrics.density or 0 for res in (result, other) if res.metrics)])
     top = max(10, int(most * 1.25))
     traces = []
     rows = []
     for name, res, dash in (("This stack", result, "solid"), (other_name, other, "dot")):
-        if not res.valid:
+        metrics = res.metrics
+        if metrics is None:
             continue
         traces.append(
             {
@@ -94,14 +95,18 @@ def density(result: engine.Result, other: engine.Result, other_name: str) -> dic
                 "name": name,
                 "x": [0, top],
                 "y": [
-                    res.memory_shared_mb,
-                    res.memory_shared_mb + top * res.memory_per_instance_mb,
+                    metrics.memory_shared_mb,
+                    metrics.memory_shared_mb + top * metrics.memory_per_instance_mb,
                 ],
                 "line": {"dash": dash, "width": 3},
             }
         )
         rows.append(
-            {"stack": name, "per_instance": round(res.memory_per_instance_mb), "fits": res.density}
+            {
+                "stack": name,
+                "per_instance": round(metrics.memory_per_instance_mb),
+                "fits": metrics.density,
+            }
         )
     traces.append(
         {
@@ -129,7 +134,7 @@ def timeline(result: engine.Result) -> dict:
     """When each per-instance layer starts and finishes starting, one after another."""
     start = 0.0
     names, durations, bases, colours, rows = [], [], [], [], []
-    for entry in result.ledger.startup_ms:
+    for entry in result.metrics.ledger.startup_ms:
         if not entry.per_instance:
             continue
         layer = engine.LAYERS[entry.slug]

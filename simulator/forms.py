@@ -1,13 +1,9 @@
 from django import forms
 
-from simulator import engine
+from simulator import engine, messages
+from simulator.units import MB_PER_GB
 
 STACK_MAX_CHARS = 400
-MAX_HOST_MEMORY_GB = engine.MAX_HOST_MEMORY_MB // 1024
-MIN_HOST_MEMORY_GB = engine.MIN_HOST_MEMORY_MB // 1024
-DEFAULT_INSTANCES = 10
-DEFAULT_MEMORY_GB = 16
-DEFAULT_CORES = 8
 
 
 def parse_stack(value: str) -> tuple[str, ...]:
@@ -22,8 +18,7 @@ class StackField(forms.CharField):
         super().__init__(
             max_length=STACK_MAX_CHARS,
             error_messages={
-                "max_length": f"That stack is too long: a stack holds at most "
-                f"{engine.MAX_LAYERS} layers.",
+                "max_length": messages.STACK_TEXT_TOO_LONG,
                 "required": "Choose at least one layer: start with Hardware.",
             },
             **kwargs,
@@ -34,57 +29,81 @@ class StackField(forms.CharField):
         if self.required and not stack:
             raise forms.ValidationError(self.error_messages["required"])
         if len(stack) > engine.MAX_LAYERS:
-            raise forms.ValidationError(
-                f"A stack holds at most {engine.MAX_LAYERS} layers; this one has {len(stack):,}."
-            )
+            raise forms.ValidationError(messages.too_many_layers(len(stack)))
         unknown = [p for p in engine.validate(stack) if p.layer and p.layer not in engine.LAYERS]
         if unknown:
             raise forms.ValidationError([problem.message for problem in unknown])
         return stack
 
 
-def whole_number(label: str, low: int, high: int, **kwargs) -> forms.IntegerField:
-    message = f"{label} must be a whole number from {low:,} to {high:,}."
+class LayerField(forms.ChoiceField):
+    """One layer slug, refused in the engine's words (quoting at most a few words of it)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[(slug, layer.name) for slug, layer in engine.LAYERS.items()], **kwargs
+        )
+
+    def validate(self, value):
+        if value and value not in engine.LAYERS:
+            raise forms.ValidationError(messages.unknown_layer(value), code="invalid_choice")
+        super().validate(value)
+
+
+def whole_number(name: str, low: int, high: int, **kwargs) -> forms.IntegerField:
+    message = messages.out_of_range(name, low, high)
     return forms.IntegerField(
         min_value=low,
         max_value=high,
         error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), message),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         **kwargs,
     )
 
 
+def instances_field(**kwargs) -> forms.IntegerField:
+    return whole_number("Instances", engine.MIN_INSTANCES, engine.MAX_INSTANCES, **kwargs)
+
+
+def memory_field(**kwargs) -> forms.IntegerField:
+    """Host memory in whole gigabytes: the one place the simulator counts in GB."""
+    return whole_number(
+        "Host memory (GB)",
+        engine.MIN_HOST_MEMORY_MB // MB_PER_GB,
+        engine.MAX_HOST_MEMORY_MB // MB_PER_GB,
+        **kwargs,
+    )
+
+
+def cores_field(**kwargs) -> forms.IntegerField:
+    return whole_number("Host cores", engine.MIN_HOST_CORES, engine.MAX_HOST_CORES, **kwargs)
+
+
 class SimulatorForm(forms.Form):
-    """What the simulator page and API read from the query string."""
+    """What the simulator page and API read from the query string. ``memory`` arrives in GB
+    and leaves ``cleaned_data`` in MB."""
 
     stack = StackField(required=False)
     compare = StackField(required=False)
     prev = StackField(required=False)
-    instances = whole_number(
-        "Instances", engine.MIN_INSTANCES, engine.MAX_INSTANCES, required=False
-    )
-    memory = whole_number(
-        "Host memory (GB)", MIN_HOST_MEMORY_GB, MAX_HOST_MEMORY_GB, required=False
-    )
-    cores = whole_number("Host cores", engine.MIN_HOST_CORES, engine.MAX_HOST_CORES, required=False)
-    add = forms.ChoiceField(
-        required=False,
-        choices=[(slug, layer.name) for slug, layer in engine.LAYERS.items()],
-        error_messages={"invalid_choice": "“%(value)s” is not a layer this simulator knows."},
-    )
+    instances = instances_field(required=False)
+    memory = memory_field(required=False)
+    cores = cores_field(required=False)
+    add = LayerField(required=False)
     preset = forms.ChoiceField(
         required=False,
         choices=[(slug, preset.name) for slug, preset in engine.PRESETS.items()],
         error_messages={"invalid_choice": "“%(value)s” is not one of the presets."},
     )
 
+    def clean_memory(self):
+        memory = self.cleaned_data.get("memory")
+        return None if memory is None else memory * MB_PER_GB
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("add") and len(cleaned.get("stack") or ()) >= engine.MAX_LAYERS:
-            self.add_error(
-                "add",
-                f"The tower is full: a stack holds at most {engine.MAX_LAYERS} layers. "
-                "Remove one first.",
-            )
+            self.add_error("add", messages.TOWER_FULL)
         return cleaned
 
     def value(self, name: str, default):
@@ -96,3 +115,22 @@ class SimulatorForm(forms.Form):
 
 class MetricsApiForm(SimulatorForm):
     stack = StackField(required=True)
+
+
+class HostForm(forms.Form):
+    """The host and workload settings as the page's form shows them, bounds included."""
+
+    instances = instances_field(label="Instances to run")
+    memory = memory_field(label="Host memory (GB)")
+    cores = cores_field(label="Host cores")
+
+    @classmethod
+    def showing(cls, instances: int, host_memory_mb: int, cores: int) -> "HostForm":
+        return cls(
+            label_suffix="",
+            initial={
+                "instances": instances,
+                "memory": host_memory_mb // MB_PER_GB,
+                "cores": cores,
+            },
+        )

@@ -8,20 +8,18 @@ the swap faster.
 """
 
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
 
-from django.urls import reverse
-
-from simulator import charts, engine
-from simulator.forms import DEFAULT_CORES, DEFAULT_INSTANCES, DEFAULT_MEMORY_GB, SimulatorForm
+from simulator import charts, engine, explain, links, messages, units
+from simulator.forms import HostForm, SimulatorForm
+from simulator.metrics import LEDGERS, PAGE_METRICS
 
 
 @dataclass(frozen=True)
 class State:
     stack: tuple[str, ...] = ()
-    instances: int = DEFAULT_INSTANCES
-    memory: int = DEFAULT_MEMORY_GB
-    cores: int = DEFAULT_CORES
+    instances: int = engine.DEFAULT_INSTANCES
+    host_memory_mb: int = engine.DEFAULT_HOST_MEMORY_MB
+    cores: int = engine.DEFAULT_HOST_CORES
     compare: tuple[str, ...] = ()
     prev: tuple[str, ...] | None = None
 
@@ -29,32 +27,38 @@ class State:
     def from_form(cls, form: SimulatorForm) -> "State":
         return cls(
             stack=form.value("stack", ()),
-            instances=form.value("instances", DEFAULT_INSTANCES),
-            memory=form.value("memory", DEFAULT_MEMORY_GB),
-            cores=form.value("cores", DEFAULT_CORES),
+            instances=form.value("instances", engine.DEFAULT_INSTANCES),
+            host_memory_mb=form.value("memory", engine.DEFAULT_HOST_MEMORY_MB),
+            cores=form.value("cores", engine.DEFAULT_HOST_CORES),
             compare=form.value("compare", ()),
             prev=form.value("prev", None),
         )
 
+    @property
+    def memory_gb(self) -> int:
+        """Host memory as the form shows it."""
+        return self.host_memory_mb // units.MB_PER_GB
+
     def params(self) -> list[tuple[str, str]]:
         """The state as query parameters, leaving out what is at its default."""
-        pairs = [("stack", ",".join(self.stack))] if self.stack else []
-        if self.compare:
-            pairs.append(("compare", ",".join(self.compare)))
-        for name, default in (
-            ("instances", DEFAULT_INSTANCES),
-            ("memory", DEFAULT_MEMORY_GB),
-            ("cores", DEFAULT_CORES),
-        ):
-            if getattr(self, name) != default:
-                pairs.append((name, str(getattr(self, name))))
-        if self.prev is not None and self.prev != self.stack:
-            pairs.append(("prev", ",".join(self.prev)))
-        return pairs
+        return links.query(
+            self.stack,
+            compare=self.compare,
+            instances=self.instances,
+            host_memory_mb=self.host_memory_mb,
+            host_cores=self.cores,
+            prev=self.prev,
+        )
 
     def url(self) -> str:
-        query = urlencode(self.params())
-        return reverse("simulator:page") + (f"?{query}" if query else "")
+        return links.simulator_url(
+            self.stack,
+            compare=self.compare,
+            instances=self.instances,
+            host_memory_mb=self.host_memory_mb,
+            host_cores=self.cores,
+            prev=self.prev,
+        )
 
     def step(self, stack: tuple[str, ...]) -> "State":
         """The state after the learner changes the stack, remembering where they came from."""
@@ -64,18 +68,9 @@ class State:
         return engine.simulate(
             stack,
             instances=self.instances,
-            host_memory_mb=self.memory * 1024,
+            host_memory_mb=self.host_memory_mb,
             host_cores=self.cores,
         )
-
-
-def preset_url(preset: str, compare: str = "") -> str:
-    """A link to the simulator showing a preset, and optionally comparing it with another."""
-    state = State(
-        stack=engine.PRESETS[preset].layers,
-        compare=engine.PRESETS[compare].layers if compare else (),
-    )
-    return state.url()
 
 
 @dataclass(frozen=True)
@@ -110,7 +105,7 @@ def _tower(state: State, result: engine.Result) -> list[TowerLayer]:
             TowerLayer(
                 index=index,
                 layer=layer,
-                per_instance=bool(result.per_instance and result.per_instance[index]),
+                per_instance=bool(result.metrics and result.metrics.per_instance[index]),
                 problems=[p.message for p in result.problems if p.index == index],
                 notes=[n.message for n in result.notes if n.index == index],
                 actions=[
@@ -169,111 +164,70 @@ def _compare_actions(state: State) -> list[Action]:
     ]
 
 
-def shown(fmt, value) -> str:
-    """A metric as text; "n/a" where the stack has nothing to measure yet (no instances)."""
-    return "n/a" if value is None else fmt(value)
-
-
 def _comparison(first: engine.Result, second: engine.Result) -> list[dict]:
     """The article's key-differences table, computed for the two stacks."""
-    if not (first.valid and second.valid):
+    if first.metrics is None or second.metrics is None:
         return []
+    one, two = first.metrics, second.metrics
     return [
         {
             "feature": "Kernel",
-            "first": first.isolation_shares,
-            "second": second.isolation_shares,
-            "differs": first.isolation_shares != second.isolation_shares,
+            "first": one.isolation_shares,
+            "second": two.isolation_shares,
+            "differs": one.isolation_shares != two.isolation_shares,
         },
         *[
             {
-                "feature": label,
-                "first": shown(fmt, getattr(first, name)),
-                "second": shown(fmt, getattr(second, name)),
-                "differs": getattr(first, name) != getattr(second, name),
+                "feature": metric.label,
+                "first": metric.text(one.value(metric.name)),
+                "second": metric.text(two.value(metric.name)),
+                "differs": one.value(metric.name) != two.value(metric.name),
             }
-            for label, name, fmt in METRIC_ROWS
+            for metric in PAGE_METRICS
         ],
     ]
 
 
-def seconds(ms: float) -> str:
-    if ms < 1:
-        return f"{ms * 1000:,.0f} µs"
-    if ms < 1000:
-        return f"{ms:,.0f} ms"
-    return f"{ms / 1000:,.1f} s"
-
-
-def megabytes(mb: float) -> str:
-    return f"{mb / 1024:,.1f} GB" if mb >= 10_240 else f"{mb:,.0f} MB"
-
-
-def percent(fraction: float) -> str:
-    return f"{fraction * 100:,.0f}%"
-
-
-def count(value: int) -> str:
-    return f"{value:,}"
-
-
-METRIC_ROWS = [
-    ("Startup per instance", "startup_ms", seconds),
-    ("Memory per instance", "memory_per_instance_mb", megabytes),
-    ("Memory in total", "memory_total_mb", megabytes),
-    ("Disk per instance", "disk_per_instance_mb", megabytes),
-    ("Disk in total", "disk_total_mb", megabytes),
-    ("CPU overhead", "compute_overhead", percent),
-    ("I/O overhead", "io_overhead", percent),
-    ("Throughput vs. native", "throughput", percent),
-    ("Isolation level", "isolation", str),
-    ("Instances that fit", "density", count),
-]
-
-
 def _metrics(result: engine.Result) -> list[dict]:
-    if not result.valid:
-        return []
-    return [
-        {"label": label, "name": name, "value": shown(fmt, getattr(result, name))}
-        for label, name, fmt in METRIC_ROWS
-    ]
-
-
-LEDGER_TITLES = {
-    "startup_ms": ("Startup time", seconds),
-    "memory_mb": ("Memory", megabytes),
-    "disk_mb": ("Disk", megabytes),
-    "compute_overhead": ("CPU overhead", percent),
-    "io_overhead": ("I/O overhead", percent),
-}
-
-
-def _ledger(result: engine.Result) -> list[dict]:
-    if not result.valid or result.ledger is None:
+    if result.metrics is None:
         return []
     return [
         {
-            "title": title,
-            "entries": [
-                {"entry": entry, "value": fmt(entry.contribution)}
-                for entry in getattr(result.ledger, name)
-            ],
+            "label": metric.label,
+            "name": metric.name,
+            "value": metric.text(result.metrics.value(metric.name)),
         }
-        for name, (title, fmt) in LEDGER_TITLES.items()
+        for metric in PAGE_METRICS
     ]
 
 
-def announcement(result: engine.Result, changes: tuple[engine.Change, ...]) -> str:
+def _ledger(result: engine.Result) -> list[dict]:
+    if result.metrics is None:
+        return []
+    return [
+        {
+            "title": kind.title,
+            "entries": [
+                {"entry": entry, "value": kind.format(entry.contribution)}
+                for entry in getattr(result.metrics.ledger, name)
+            ],
+        }
+        for name, kind in LEDGERS.items()
+    ]
+
+
+def announcement(result: engine.Result, changes: tuple[explain.Change, ...]) -> str:
     if not result.stack:
         return "The tower is empty."
-    if not result.valid:
-        return f"This stack cannot run: {result.problems[0].message}"
-    if result.density is None:
-        return "No instances yet: add a layer that runs them, such as an application."
+    metrics = result.metrics
+    if metrics is None:
+        return messages.cannot_run(result.problems[0].message)
+    if metrics.density is None:
+        return messages.NO_APPLICATION
     summary = (
-        f"Startup {seconds(result.startup_ms)}, memory {megabytes(result.memory_per_instance_mb)} "
-        f"per instance, {count(result.density)} instances fit, isolation level {result.isolation}."
+        f"Startup {units.seconds(metrics.startup_ms)}, memory "
+        f"{units.megabytes(metrics.memory_per_instance_mb)} per instance, "
+        f"{units.count(metrics.density)} instances fit, isolation level {metrics.isolation}."
     )
     return " ".join([*(change.text + "." for change in changes[:2]), summary])
 
@@ -282,7 +236,7 @@ def build(state: State) -> dict:
     """Everything the page template needs for one state."""
     result = state.simulate(state.stack)
     previous = state.simulate(state.prev) if state.prev is not None else None
-    changes = engine.explain_change(previous, result) if previous and previous.stack else ()
+    changes = explain.explain_change(previous, result) if previous and previous.stack else ()
     context = {
         "state": state,
         "result": result,
@@ -299,6 +253,9 @@ def build(state: State) -> dict:
         "announcement": announcement(result, changes),
         "sources": engine.sources(result) if result.valid else (),
         "caveat": engine.ISOLATION_CAVEAT,
+        "no_application": messages.NO_APPLICATION,
+        "host_memory": units.gigabytes(state.host_memory_mb),
+        "host_form": HostForm.showing(state.instances, state.host_memory_mb, state.cores),
     }
     if state.compare:
         compared = state.simulate(state.compare)

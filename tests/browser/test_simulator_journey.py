@@ -48,7 +48,10 @@ def test_a_learner_builds_switches_compares_and_reloads(browser_page, site):
     assert tower(page) == [engine.LAYERS[slug].name for slug in container]
     assert readings[0] != readings[1]  # adding the application changed the numbers
     expected = engine.simulate(container, instances=10)
-    assert metric(page, "memory_per_instance_mb") == f"{expected.memory_per_instance_mb:,.0f} MB"
+    assert (
+        metric(page, "memory_per_instance_mb")
+        == f"{expected.metrics.memory_per_instance_mb:,.0f} MB"
+    )
     assert "Application added" in page.inner_text("#sim-announcer")
     assert re.search(r"stack=hardware%2Chost-os%2Ccontainer-runtime%2Capp", page.url)
     before = chart_traces(page, "shares")

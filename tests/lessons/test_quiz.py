@@ -332,7 +332,7 @@ class TestChallengePreview:
         )
         result = engine.simulate(stack, instances=100, host_memory_mb=16384)
         assert response.status_code == 200
-        assert f"fits {result.density} instances" in response.text
+        assert f"fits {result.metrics.density} instances" in response.text
         assert "Right" not in response.text
 
     def test_it_explains_a_stack_that_cannot_run(self, client, course):

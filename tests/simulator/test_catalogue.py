@@ -1,12 +1,15 @@
 import pytest
 
+from simulator import catalogue
 from simulator.catalogue import (
+    FIGURE_NAMES,
     HYPERVISOR_TYPES,
     ISOLATION_LEVELS,
     LAYERS,
     PRESETS,
     SOURCES,
     CatalogueError,
+    UnknownFigure,
     load,
 )
 
@@ -29,9 +32,10 @@ PALETTE = [
 
 ALL_LAYERS = [*LAYERS.values(), *HYPERVISOR_TYPES.values()]
 ALL_FIGURES = [
-    pytest.param(figure, id=f"{layer.name}: {name}")
+    pytest.param(found, id=f"{layer.name}: {name}")
     for layer in ALL_LAYERS
-    for name, figure in layer.figures.items()
+    for name in FIGURE_NAMES
+    if (found := getattr(layer.figures, name)) is not None
 ]
 
 
@@ -136,3 +140,46 @@ class TestLoading:
 
     def test_it_loads_the_shipped_catalogue(self):
         assert load().layers == LAYERS
+
+
+class TestFigureLookup:
+    """Lessons quote a figure by reference, "<layer>.<figure>", and get its value, unit, text,
+    source and year from the catalogue; a reference to nothing is refused with a clear error."""
+
+    def test_it_quotes_a_layer_figure_with_its_source(self):
+        quoted = catalogue.figure("guest-os.startup_ms")
+        guest = LAYERS["guest-os"].figures.startup_ms
+        assert (quoted.value, quoted.unit, quoted.text) == (guest.value, "ms", "8.0 s")
+        assert quoted.source is guest.source
+        assert (quoted.source_id, quoted.year) == (guest.source.id, guest.source.year)
+        assert quoted.source_title == guest.source.title
+        assert quoted.estimate is guest.estimate
+
+    @pytest.mark.parametrize(
+        ("reference", "text"),
+        [
+            ("app.memory_mb", "77 MB"),
+            ("container-runtime.density_cap", "110 instances"),
+            ("hypervisor.io_overhead", "50%"),
+            ("wasm-runtime.startup_ms", "5 µs"),
+        ],
+    )
+    def test_it_writes_each_kind_of_figure_in_its_unit(self, reference, text):
+        assert catalogue.figure(reference).text == text
+
+    def test_it_quotes_a_hypervisor_type_s_own_figure(self):
+        quoted = catalogue.figure("hypervisor.type2.compute_overhead")
+        assert quoted.value == HYPERVISOR_TYPES[2].figures.compute_overhead.value
+        assert quoted.estimate
+
+    def test_an_estimate_without_a_source_has_no_year(self):
+        quoted = catalogue.figure("host-os.shared_memory_mb")
+        assert quoted.estimate and quoted.source is None and quoted.year is None
+
+    @pytest.mark.parametrize(
+        "reference",
+        ["guest-os.boot_ms", "teleporter.startup_ms", "guest-os", "hardware.startup_ms", ""],
+    )
+    def test_it_refuses_a_reference_to_nothing(self, reference):
+        with pytest.raises(UnknownFigure, match="No figure .* in the simulator's catalogue"):
+            catalogue.figure(reference)

@@ -38,8 +38,8 @@ def test_the_density_lines_cross_the_host_memory_where_instances_stop_fitting():
     line = chart["figure"]["data"][0]
     slope = (line["y"][1] - line["y"][0]) / (line["x"][1] - line["x"][0])
     fits_by_memory = (this.host_memory_mb - line["y"][0]) / slope
-    assert fits_by_memory >= this.density
-    assert chart["rows"][0]["fits"] == this.density
+    assert fits_by_memory >= this.metrics.density
+    assert chart["rows"][0]["fits"] == this.metrics.density
 
 
 def test_the_timeline_starts_each_layer_when_the_one_below_is_ready():
@@ -49,4 +49,4 @@ def test_the_timeline_starts_each_layer_when_the_one_below_is_ready():
         assert trace["base"][index] == pytest.approx(
             trace["base"][index - 1] + trace["x"][index - 1]
         )
-    assert trace["base"][-1] + trace["x"][-1] == pytest.approx(result("microvm").startup_ms)
+    assert trace["base"][-1] + trace["x"][-1] == pytest.approx(result("microvm").metrics.startup_ms)

@@ -22,11 +22,13 @@ from simulator.engine import (
     PRESETS,
     SOURCES,
     counterpart_of,
-    explain_change,
     simulate,
     sources,
     validate,
 )
+from simulator.explain import explain_change
+from simulator.metrics import CONSTRAINTS, EXPLAINED, METRICS
+from simulator.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,8 +58,22 @@ def notes_of(stack) -> list[str]:
     return [note.message for note in simulate(stack).notes]
 
 
-def test_engine_imports_no_django():
-    code = "import sys, simulator.engine; sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"  # noqa: E501 (verbatim from STYLE.md)
+CORE_MODULES = [
+    "simulator.engine",
+    "simulator.catalogue",
+    "simulator.rules",
+    "simulator.explain",
+    "simulator.units",
+    "simulator.metrics",
+    "simulator.messages",
+    "simulator.limits",
+    "simulator.result",
+]
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_engine_imports_no_django(module):
+    code = f"import sys, {module}; sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 
@@ -110,7 +126,7 @@ class TestTheStackAsAWhole:
         result = simulate(["hardware", "hypervisor", "guest-os"])
         assert result.valid
         assert not result.complete
-        assert result.startup_ms == value("hypervisor", "startup_ms") + value(
+        assert result.metrics.startup_ms == value("hypervisor", "startup_ms") + value(
             "guest-os", "startup_ms"
         )
         assert "No application yet" in result.notes[-1].message
@@ -119,9 +135,7 @@ class TestTheStackAsAWhole:
         result = simulate(["hardware", "app"])
         assert not result.valid
         assert result.problems == validate(["hardware", "app"])
-        assert result.startup_ms is None
-        assert result.memory_total_mb is None
-        assert result.ledger is None
+        assert result.metrics is None
         assert sources(result) == ()
 
 
@@ -155,27 +169,27 @@ class TestHypervisors:
 
     def test_it_calls_a_hypervisor_on_hardware_type_1(self):
         result = simulate(TYPE1_VM)
-        assert result.hypervisor_type == 1
+        assert result.metrics.hypervisor_type == 1
         assert result.layers[1].name == HYPERVISOR_TYPES[1].name
 
     def test_it_calls_a_hypervisor_on_a_host_os_type_2(self):
-        assert simulate(VM).hypervisor_type == 2
-        assert simulate(PRESETS["linux-containers-on-windows"].layers).hypervisor_type == 2
+        assert simulate(VM).metrics.hypervisor_type == 2
+        assert simulate(PRESETS["linux-containers-on-windows"].layers).metrics.hypervisor_type == 2
 
     def test_it_uses_type_2_figures_for_a_type_2_hypervisor(self):
         result = simulate(VM)
-        assert result.compute_overhead == pytest.approx(type2("compute_overhead"))
-        assert result.memory_shared_mb == value("host-os", "shared_memory_mb") + type2(
+        assert result.metrics.compute_overhead == pytest.approx(type2("compute_overhead"))
+        assert result.metrics.memory_shared_mb == value("host-os", "shared_memory_mb") + type2(
             "shared_memory_mb"
         )
-        assert result.disk_shared_mb == type2("shared_disk_mb")
+        assert result.metrics.disk_shared_mb == type2("shared_disk_mb")
 
     def test_it_keeps_the_per_vm_figures_for_both_types(self):
         per_vm = value("hypervisor", "memory_mb")
         assert HYPERVISOR_TYPES[2].figures.memory_mb.value == per_vm
         expected = per_vm + value("guest-os", "memory_mb") + value("app", "memory_mb")
-        assert simulate(VM).memory_per_instance_mb == expected
-        assert simulate(TYPE1_VM).memory_per_instance_mb == expected
+        assert simulate(VM).metrics.memory_per_instance_mb == expected
+        assert simulate(TYPE1_VM).metrics.memory_per_instance_mb == expected
 
     def test_it_notes_that_linux_with_kvm_counts_as_type_1(self):
         assert any("Linux with KVM counts as type 1" in note for note in notes_of(VM))
@@ -385,7 +399,7 @@ class TestStartup:
 
     def test_a_container_starts_in_the_runtime_and_app_time(self):
         expected = value("container-runtime", "startup_ms") + value("app", "startup_ms")
-        assert simulate(CONTAINER).startup_ms == expected
+        assert simulate(CONTAINER).metrics.startup_ms == expected
 
     def test_a_vm_starts_in_the_vmm_guest_and_app_time(self):
         expected = (
@@ -393,21 +407,21 @@ class TestStartup:
             + value("guest-os", "startup_ms")
             + value("app", "startup_ms")
         )
-        assert simulate(VM).startup_ms == expected
+        assert simulate(VM).metrics.startup_ms == expected
 
     def test_containers_in_a_vm_do_not_wait_for_the_shared_guest(self):
         result = simulate(CONTAINERS_IN_VM, instances=10)
-        assert result.startup_ms == simulate(CONTAINER).startup_ms
-        assert result.per_instance == (False, False, False, True, True)
+        assert result.metrics.startup_ms == simulate(CONTAINER).metrics.startup_ms
+        assert result.metrics.per_instance == (False, False, False, True, True)
 
     def test_plain_processes_are_created_above_the_os(self):
         result = simulate(["hardware", "host-os", "app"], instances=3)
-        assert result.per_instance == (False, False, True)
-        assert result.instancer is None
-        assert result.memory_per_instance_mb == value("app", "memory_mb")
+        assert result.metrics.per_instance == (False, False, True)
+        assert result.metrics.instancer is None
+        assert result.metrics.memory_per_instance_mb == value("app", "memory_mb")
 
     def test_a_vm_starts_over_ten_times_slower_than_a_container(self):
-        assert simulate(VM).startup_ms > 10 * simulate(CONTAINER).startup_ms
+        assert simulate(VM).metrics.startup_ms > 10 * simulate(CONTAINER).metrics.startup_ms
 
 
 class TestMemoryAndDisk:
@@ -416,26 +430,29 @@ class TestMemoryAndDisk:
 
     def test_shared_layers_are_counted_once_in_memory(self):
         one, ten = simulate(VM, instances=1), simulate(VM, instances=10)
-        assert ten.memory_shared_mb == one.memory_shared_mb
-        assert ten.memory_total_mb == one.memory_shared_mb + 10 * one.memory_per_instance_mb
+        assert ten.metrics.memory_shared_mb == one.metrics.memory_shared_mb
+        assert (
+            ten.metrics.memory_total_mb
+            == one.metrics.memory_shared_mb + 10 * one.metrics.memory_per_instance_mb
+        )
 
     def test_a_shared_guest_is_counted_once(self):
         result = simulate(CONTAINERS_IN_VM, instances=50)
         shared = value("hypervisor", "memory_mb") + value("guest-os", "memory_mb")
         each = value("container-runtime", "memory_mb") + value("app", "memory_mb")
-        assert result.memory_shared_mb == shared
-        assert result.memory_total_mb == pytest.approx(shared + 50 * each)
+        assert result.metrics.memory_shared_mb == shared
+        assert result.metrics.memory_total_mb == pytest.approx(shared + 50 * each)
 
     def test_the_container_base_image_is_counted_once(self):
         image = value("container-runtime", "shared_disk_mb") + value("app", "disk_mb")
-        assert simulate(CONTAINER, instances=1).disk_total_mb == image
-        assert simulate(CONTAINER, instances=100).disk_total_mb == image
+        assert simulate(CONTAINER, instances=1).metrics.disk_total_mb == image
+        assert simulate(CONTAINER, instances=100).metrics.disk_total_mb == image
 
     def test_vm_disks_are_counted_once_per_vm(self):
         disk = value("guest-os", "disk_mb") + value("app", "disk_mb")
         one, ten = simulate(VM, instances=1), simulate(VM, instances=10)
-        assert one.disk_per_instance_mb == disk
-        assert ten.disk_total_mb - one.disk_total_mb == pytest.approx(9 * disk)
+        assert one.metrics.disk_per_instance_mb == disk
+        assert ten.metrics.disk_total_mb - one.metrics.disk_total_mb == pytest.approx(9 * disk)
 
 
 class TestOverheadsAndThroughput:
@@ -448,17 +465,17 @@ class TestOverheadsAndThroughput:
             1 - value("gvisor", "compute_overhead")
         )
         io = 1 - (1 - value("hypervisor", "io_overhead")) * (1 - value("gvisor", "io_overhead"))
-        assert result.compute_overhead == pytest.approx(compute)
-        assert result.io_overhead == pytest.approx(io)
+        assert result.metrics.compute_overhead == pytest.approx(compute)
+        assert result.metrics.io_overhead == pytest.approx(io)
 
     @pytest.mark.parametrize("w", [0.0, 0.3, 1.0])
     def test_throughput_weighs_compute_and_io_by_io_intensity(self, w):
         result = simulate(VM, io_intensity=w)
         expected = (1 - type2("compute_overhead")) ** (1 - w) * (1 - type2("io_overhead")) ** w
-        assert result.throughput == pytest.approx(expected)
+        assert result.metrics.throughput == pytest.approx(expected)
 
     def test_a_container_runs_at_native_speed(self):
-        assert simulate(CONTAINER).throughput == 1.0
+        assert simulate(CONTAINER).metrics.throughput == 1.0
 
 
 class TestIsolation:
@@ -480,12 +497,12 @@ class TestIsolation:
         ],
     )
     def test_it_takes_isolation_from_the_topmost_instancer(self, stack, level):
-        assert simulate(stack).isolation == level
+        assert simulate(stack).metrics.isolation == level
 
     def test_it_says_what_containers_share(self):
         result = simulate(CONTAINER)
-        assert result.isolation_label == "Containers (shared kernel)"
-        assert "300+ system calls" in result.isolation_shares
+        assert result.metrics.isolation_label == "Containers (shared kernel)"
+        assert "300+ system calls" in result.metrics.isolation_shares
 
 
 class TestDensity:
@@ -494,26 +511,28 @@ class TestDensity:
 
     def test_density_is_free_memory_over_memory_per_instance(self):
         result = simulate(VM, host_memory_mb=16384)
-        expected = math.floor((16384 - result.memory_shared_mb) / result.memory_per_instance_mb)
-        assert result.density == result.density_by_memory == expected
+        expected = math.floor(
+            (16384 - result.metrics.memory_shared_mb) / result.metrics.memory_per_instance_mb
+        )
+        assert result.metrics.density == result.metrics.density_by_memory == expected
 
     def test_density_is_capped_by_the_platform(self):
         result = simulate(CONTAINER, host_memory_mb=262144)
         cap = value("container-runtime", "density_cap")
-        assert result.density_by_memory > cap
-        assert result.density == cap
-        assert result.density_cap.source.id == "S22"
+        assert result.metrics.density_by_memory > cap
+        assert result.metrics.density == cap
+        assert result.metrics.density_cap.source.id == "S22"
 
     def test_density_is_never_negative(self):
         result = simulate(PRESETS["linux-containers-on-windows"].layers, host_memory_mb=1024)
-        assert result.memory_shared_mb > 1024
-        assert result.density == 0
-        assert not result.fits
+        assert result.metrics.memory_shared_mb > 1024
+        assert result.metrics.density == 0
+        assert not result.metrics.fits
 
     def test_it_notes_when_the_instances_do_not_fit(self):
         result = simulate(VM, instances=1000, host_memory_mb=16384)
-        assert not result.fits
-        assert f"at most {result.density:,} fit" in result.notes[-1].message
+        assert not result.metrics.fits
+        assert f"at most {result.metrics.density:,} fit" in result.notes[-1].message
 
 
 class TestLedger:
@@ -523,21 +542,21 @@ class TestLedger:
     @pytest.mark.parametrize("instances", [1, 7])
     def test_ledger_sums_equal_the_metrics(self, slug, instances):
         result = simulate(PRESETS[slug].layers, instances=instances)
-        ledger = result.ledger
+        ledger = result.metrics.ledger
         for entries, metric in [
-            (ledger.startup_ms, result.startup_ms),
-            (ledger.memory_mb, result.memory_total_mb),
-            (ledger.disk_mb, result.disk_total_mb),
-            (ledger.compute_overhead, result.compute_overhead),
-            (ledger.io_overhead, result.io_overhead),
+            (ledger.startup_ms, result.metrics.startup_ms),
+            (ledger.memory_mb, result.metrics.memory_total_mb),
+            (ledger.disk_mb, result.metrics.disk_total_mb),
+            (ledger.compute_overhead, result.metrics.compute_overhead),
+            (ledger.io_overhead, result.metrics.io_overhead),
         ]:
             assert sum(entry.contribution for entry in entries) == pytest.approx(metric)
         each = sum(entry.contribution for entry in ledger.memory_mb if entry.per_instance)
-        assert each == pytest.approx(instances * result.memory_per_instance_mb)
+        assert each == pytest.approx(instances * result.metrics.memory_per_instance_mb)
 
     def test_a_ledger_entry_shows_the_figure_and_its_source(self):
         result = simulate(VM, instances=3)
-        (guest,) = [entry for entry in result.ledger.memory_mb if entry.slug == "guest-os"]
+        (guest,) = [entry for entry in result.metrics.ledger.memory_mb if entry.slug == "guest-os"]
         assert guest.name == "Guest OS (Linux)"
         assert guest.per_instance
         assert guest.contribution == 3 * value("guest-os", "memory_mb")
@@ -545,7 +564,7 @@ class TestLedger:
 
     def test_shared_layers_appear_as_already_running(self):
         result = simulate(CONTAINERS_IN_VM)
-        (guest,) = [entry for entry in result.ledger.startup_ms if entry.slug == "guest-os"]
+        (guest,) = [entry for entry in result.metrics.ledger.startup_ms if entry.slug == "guest-os"]
         assert (guest.contribution, guest.per_instance) == (0, False)
 
     def test_sources_are_distinct_sorted_and_dated(self):
@@ -630,7 +649,7 @@ class TestExplainChange:
         changes = {change.metric: change for change in explain_change(before, after)}
         assert set(changes) == {"memory_total_mb", "disk_total_mb"}
         memory = changes["memory_total_mb"]
-        assert memory.delta == pytest.approx(before.memory_per_instance_mb)
+        assert memory.delta == pytest.approx(before.metrics.memory_per_instance_mb)
         assert memory.text == f"+{memory.delta:,.0f} MB memory in total: instances 2 → 3"
 
     def test_it_says_when_a_layer_becomes_shared(self):
@@ -652,3 +671,62 @@ class TestExplainChange:
         assert explain_change(None, simulate(VM)) == ()
         assert explain_change(simulate(VM), simulate(VM)) == ()
         assert explain_change(simulate(["hardware", "app"]), simulate(["hardware", "app"])) == ()
+
+
+class TestRulesTable:
+    """Every kind of layer has a rule saying where it may sit, so a layer added to the catalogue
+    without one fails here instead of being accepted anywhere."""
+
+    def test_every_kind_of_layer_in_the_catalogue_has_a_rule(self):
+        assert {layer.kind for layer in LAYERS.values()} <= set(RULES)
+
+    @pytest.mark.parametrize("kind", sorted(RULES))
+    def test_every_rule_refuses_some_placement_with_words(self, kind):
+        layers = [layer for layer in LAYERS.values() if layer.kind == kind]
+        assert layers, f"no layer of kind {kind} in the catalogue"
+        reasons = [RULES[kind](layers[0], below) for below in LAYERS.values()]
+        assert any(reasons)
+        assert all(reason is None or reason.endswith(".") for reason in reasons)
+
+
+class TestMetricsTable:
+    """One table names every metric a valid result has; the engine's figures and the table
+    agree, and each metric knows which way is better."""
+
+    def test_every_metric_in_the_table_is_a_figure_of_the_result(self):
+        metrics = simulate(VM).metrics
+        for name, metric in METRICS.items():
+            assert isinstance(metrics.value(name), int | float), name
+            assert metric.better in {"lower", "higher"}
+            assert metric.label
+
+    def test_every_explained_metric_has_a_ledger(self):
+        result = simulate(VM, instances=3)
+        for metric in EXPLAINED:
+            entries = getattr(result.metrics.ledger, metric.ledger)
+            counted = [e.contribution for e in entries if e.per_instance or not metric.each_only]
+            expected = result.metrics.value(metric.name) * (3 if metric.each_only else 1)
+            assert sum(counted) == pytest.approx(expected)
+
+    def test_a_challenge_constraint_says_by_how_much_it_is_missed(self):
+        startup = CONSTRAINTS["max_startup_ms"]
+        assert startup.miss(900, 1000) is None
+        assert startup.miss(8012, 5000) == (
+            "Startup per instance: 8,012 ms, needs at most 5,000 ms (3,012 ms over)."
+        )
+        density = CONSTRAINTS["min_density"]
+        assert density.miss(100, 100) is None
+        assert density.miss(20, 100) == (
+            "Instances that fit: 20 instances, needs at least 100 instances (80 instances short)."
+        )
+
+
+class TestPerInstanceLedger:
+    """A ledger entry gives what one instance pays next to the total for all of them."""
+
+    @pytest.mark.parametrize("instances", [1, 7, 100])
+    def test_each_is_per_instance_at_any_count(self, instances):
+        result = simulate(VM, instances=instances)
+        (guest,) = [e for e in result.metrics.ledger.memory_mb if e.slug == "guest-os"]
+        assert guest.each == value("guest-os", "memory_mb")
+        assert guest.contribution == instances * guest.each

@@ -49,8 +49,8 @@ class TestPage:
     def test_it_shows_the_engine_figures(self, client):
         result = engine.simulate(CONTAINER.split(","), instances=10)
         response = client.get(PAGE, {"stack": CONTAINER, "instances": 10})
-        assert f"{result.memory_per_instance_mb:,.0f} MB" in response.text
-        assert f"Isolation level {result.isolation} of 5" in response.text
+        assert f"{result.metrics.memory_per_instance_mb:,.0f} MB" in response.text
+        assert f"Isolation level {result.metrics.isolation} of 5" in response.text
         assert "Sources" in response.text
 
     def test_the_palette_sends_the_current_state_with_the_layer_to_add(self, client):
@@ -145,7 +145,7 @@ class TestHtmx:
     def test_the_announcement_summarises_the_new_numbers(self, client):
         result = engine.simulate(CONTAINER.split(","), instances=10)
         response = client.get(PAGE, {"stack": CONTAINER}, headers={"HX-Request": "true"})
-        assert f"{result.density:,} instances fit" in response.text
+        assert f"{result.metrics.density:,} instances fit" in response.text
 
     def test_a_history_restore_gets_the_whole_page(self, client):
         headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
@@ -207,11 +207,11 @@ class TestApi:
         assert response.status_code == 200
         body = response.json()
         result = engine.simulate(CONTAINER.split(","), instances=10)
-        assert body["metrics"]["startup_ms"] == result.startup_ms
-        assert body["metrics"]["density"] == result.density
-        assert body["isolation"]["level"] == result.isolation
+        assert body["metrics"]["startup_ms"] == result.metrics.startup_ms
+        assert body["metrics"]["density"] == result.metrics.density
+        assert body["isolation"]["level"] == result.metrics.isolation
         startup = sum(entry["contribution"] for entry in body["ledger"]["startup_ms"])
-        assert startup == pytest.approx(result.startup_ms)
+        assert startup == pytest.approx(result.metrics.startup_ms)
         assert {s["id"] for s in body["sources"]} == {s.id for s in engine.sources(result)}
         assert all(s["year"] for s in body["sources"])
 
@@ -286,7 +286,7 @@ class TestLessonLinks:
 
 def test_it_says_when_a_platform_cap_limits_density(client):
     result = engine.simulate(CONTAINER.split(","), instances=10)
-    assert result.density_cap and result.density < result.density_by_memory
+    assert result.metrics.density_cap and result.metrics.density < result.metrics.density_by_memory
     text = client.get(PAGE, {"stack": CONTAINER}).text
-    assert f"Memory alone would fit {result.density_by_memory} instances" in text
-    assert result.density_cap.source.id in text
+    assert f"Memory alone would fit {result.metrics.density_by_memory} instances" in text
+    assert result.metrics.density_cap.source.id in text
