@@ -23,3 +23,68 @@ class SignupRecord(models.Model):
 
     address = models.GenericIPAddressField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+DISPLAY_NAME_MAX = 40
+REMOVED_LEARNER = "removed learner"
+
+
+class ClassroomQuerySet(models.QuerySet):
+    def taught_by(self, user) -> "ClassroomQuerySet":
+        """The classes `user` teaches: the only ones a teacher's pages ever look in."""
+        return self.filter(teacher=user)
+
+
+class Classroom(models.Model):
+    """A teacher's group of learners, joined by a link with a code."""
+
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classrooms"
+    )
+    name = models.CharField(max_length=80)
+    code = models.CharField(max_length=16, unique=True)
+    code_expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ClassroomQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("teach", "Can run classes and see their learners' progress")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Membership(models.Model):
+    """A learner in a class, under the name they chose for it. When the learner deletes their
+    data the row stays, without learner or name, so the roster shows a removed learner."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="memberships")
+    learner = models.ForeignKey(
+        "lessons.Learner", null=True, on_delete=models.SET_NULL, related_name="memberships"
+    )
+    display_name = models.CharField(max_length=DISPLAY_NAME_MAX, blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["display_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "learner"],
+                condition=models.Q(learner__isnull=False),
+                name="one_membership_per_learner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name if self.learner_id else REMOVED_LEARNER

@@ -1,0 +1,122 @@
+"""The class dashboard: per learner, per question (with misconceptions), per lesson (chart and
+table); the CSV export, streamed and safe to open in a spreadsheet; a bounded number of
+queries whatever the size of the class."""
+
+import csv
+import io
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cvm_site import dashboard
+from cvm_site.models import Membership
+from tests.teach.conftest import answer, member, single_choice_questions
+
+
+def page(client, room):
+    return client.get(reverse("teach:classroom", args=[room.pk]))
+
+
+def test_each_learner_shows_lessons_read_best_score_attempts_and_last_activity(client, alice, room):
+    first, second = single_choice_questions(2)
+    ann = member(room, "Ann").learner
+    ann.read_lessons = [first.lesson.slug]
+    ann.save()
+    answer(ann, first, correct=False, number=1)
+    answer(ann, first, correct=True, number=2)
+    member(room, "Ben")
+    rows = {
+        row["name"]: row for row in dashboard.learner_rows(room, dashboard.Lesson.objects.outline())
+    }
+    assert rows["Ann"]["read"] == 1 and rows["Ann"]["attempts"] == 2
+    assert rows["Ann"]["scores"][first.lesson.order - 1]["best"] == 1
+    assert rows["Ann"]["last_activity"] is not None
+    assert (rows["Ben"]["read"], rows["Ben"]["attempts"], rows["Ben"]["last_activity"]) == (
+        0,
+        0,
+        None,
+    )
+    client.force_login(alice)
+    text = page(client, room).text
+    assert "Ann" in text and "Ben" in text and "never" in text
+
+
+def test_each_question_shows_the_share_correct_and_the_wrong_choices_with_their_misconception(
+    client, alice, room
+):
+    question = single_choice_questions(1)[0]
+    wrong = next(c for c in question.choices.all() if not c.correct)
+    for name, correct in [("Ann", True), ("Ben", False), ("Cy", False), ("Di", True)]:
+        answer(member(room, name).learner, question, correct=correct)
+    row = next(r for r in dashboard.question_rows(room, []) if r["question"] == question)
+    assert (row["answers"], row["correct"]) == (4, 50)
+    assert row["wrong"][0]["text"] == wrong.text and row["wrong"][0]["times"] == 2
+    assert row["wrong"][0]["misconception"] == dashboard._misconception(question, wrong)
+    client.force_login(alice)
+    assert "×2" in page(client, room).text
+
+
+def test_each_lesson_shows_read_and_pass_rates_in_a_chart_and_a_table(client, alice, room):
+    question = single_choice_questions(1)[0]
+    ann = member(room, "Ann").learner
+    ann.read_lessons = [question.lesson.slug]
+    ann.save()
+    member(room, "Ben")
+    rates = dashboard.build(room)["rates"]
+    rate = next(r for r in rates if r["lesson"] == question.lesson)
+    assert rate["read"] == 50
+    client.force_login(alice)
+    text = page(client, room).text
+    assert 'id="chart-rates" data-figure="' in text
+    assert "<td>50%</td>" in text
+
+
+def test_a_learner_who_deleted_their_data_shows_as_removed(client, alice, room):
+    ann = member(room, "Ann")
+    ann.learner.delete()
+    Membership.objects.filter(pk=ann.pk).update(display_name="")
+    client.force_login(alice)
+    assert "removed learner" in page(client, room).text
+
+
+def test_the_dashboards_query_count_does_not_grow_with_the_class(client, alice, room):
+    questions = single_choice_questions(2)
+    client.force_login(alice)
+
+    def grow_to(size):
+        for i in range(room.memberships.count(), size):
+            learner = member(room, f"Learner {i}").learner
+            for n, question in enumerate(questions):
+                answer(learner, question, correct=bool((i + n) % 2))
+        with CaptureQueriesContext(connection) as queries:
+            assert page(client, room).status_code == 200
+        return len(queries)
+
+    assert grow_to(3) == grow_to(40)
+
+
+def read_csv(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_csv_export_streams_one_row_per_learner(client, alice, room):
+    question = single_choice_questions(1)[0]
+    answer(member(room, "Ann").learner, question, correct=True)
+    member(room, "Ben")
+    client.force_login(alice)
+    response = client.get(reverse("teach:csv", args=[room.pk]))
+    assert response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    rows = read_csv(response)
+    assert rows[0][:2] == ["Learner", "Lessons read"]
+    assert [row[0] for row in rows[1:]] == ["Ann", "Ben"]
+    assert "1/" in ",".join(rows[1])
+
+
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_exported_as_text(client, alice, room):
+    member(room, '=HYPERLINK("http://evil.example","x")')
+    client.force_login(alice)
+    rows = read_csv(client.get(reverse("teach:csv", args=[room.pk])))
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example","x")'
