@@ -115,6 +115,12 @@ def main() -> None:
             )
             mixed_ok = mixed_load.report(base, env["SQLITE_PATH"], seconds=2 * SECONDS)
         print("  server log:", *loadgen.log_summary(log), sep="\n    ")
+        print("teacher's class (in-process, the same SQLite file)")
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "bench_classes.py")],
+            env={**os.environ, **env},
+            check=True,
+        )
     if not (quiz_ok and mixed_ok):
         sys.exit("quiz or mixed load: errors or inconsistent quiz rows (see above)")
 

@@ -1,12 +1,15 @@
 """A class's results for its teacher: per learner, per question, per lesson; and the CSV export.
 
-Every figure comes from a fixed number of grouped queries over the class's learners, so a class
-of 500 costs the same number of queries as a class of 5 (tests/teach/test_dashboard.py)."""
+Every figure comes from a fixed number of grouped queries, so a class of 500 costs the same
+number of queries as a class of 5 (tests/teach/test_dashboard.py); the learner table shows a page
+of learners at a time, the CSV export streams them all."""
 
 import csv
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Max, Q
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Sum
 from django.http import StreamingHttpResponse
 from plotly.io.json import to_json_plotly
 
@@ -17,27 +20,21 @@ from simulator.charts import BASE_LAYOUT
 # A quiz counts as passed when the learner's best attempt scored at least this share.
 PASS_SHARE = 0.8
 WRONG_CHOICES_SHOWN = 3
+PAGE_SIZE = 50  # learners per page of the class table (the CSV has them all)
+CSV_CHUNK = 200
+FIGURES_CACHE_SECONDS = 600
 
 
-def _members(room: Classroom) -> list[Membership]:
-    return list(room.memberships.order_by("display_name", "pk"))
-
-
-def _scope(room: Classroom) -> dict:
-    """A filter on Attempt: the attempts of this class's current learners."""
-    return {"learner__memberships__classroom": room}
-
-
-def _best_attempts(room: Classroom) -> dict[int, dict[int, dict]]:
-    """learner id → lesson id → {score, out_of, attempts, last}."""
+def _best_attempts(learner_ids: list[int]) -> dict[int, dict[int, dict]]:
+    """learner id → lesson id → {best, out_of, attempts, last}."""
     rows = (
-        Attempt.objects.filter(**_scope(room))
+        Attempt.objects.filter(learner_id__in=learner_ids)
         .order_by()
         .values("learner_id", "lesson_id")
         .annotate(
             best=Max("score"),
             out_of=Max("question_count"),
-            attempts=Count("pk", distinct=True),
+            attempts=Count("pk"),
             last=Max("started_at"),
         )
     )
@@ -47,9 +44,9 @@ def _best_attempts(room: Classroom) -> dict[int, dict[int, dict]]:
     return table
 
 
-def _last_answers(room: Classroom) -> dict[int, object]:
+def _last_answers(learner_ids: list[int]) -> dict[int, object]:
     rows = (
-        Answer.objects.filter(**{f"attempt__{k}": v for k, v in _scope(room).items()})
+        Answer.objects.filter(attempt__learner_id__in=learner_ids)
         .order_by()
         .values_list("attempt__learner_id")
         .annotate(last=Max("answered_at"))
@@ -57,18 +54,19 @@ def _last_answers(room: Classroom) -> dict[int, object]:
     return dict(rows)
 
 
-def _readings(members: list[Membership]) -> dict[int, set[str]]:
-    """learner id → slugs of the lessons they read."""
-    ids = [m.learner_id for m in members if m.learner_id]
-    learners = Learner.objects.filter(pk__in=ids).values_list("pk", "read_lessons")
+def _readings(learner_ids) -> dict[int, set[str]]:
+    """learner id → slugs of the lessons they read (`learner_ids` a list or a subquery)."""
+    learners = Learner.objects.filter(pk__in=learner_ids).values_list("pk", "read_lessons")
     return {pk: set(slugs or ()) for pk, slugs in learners}
 
 
-def learner_rows(room: Classroom, lessons: list[Lesson]) -> list[dict]:
-    members = _members(room)
-    best = _best_attempts(room)
-    last_answer = _last_answers(room)
-    read = _readings(members)
+def learner_rows(members: list[Membership], lessons: list[Lesson]) -> list[dict]:
+    """One row per membership: lessons read, best score per quiz, attempts, last activity. Four
+    queries, whatever the number of members (the dashboard passes one page of them)."""
+    ids = [m.learner_id for m in members if m.learner_id]
+    best = _best_attempts(ids)
+    last_answer = _last_answers(ids)
+    read = _readings(ids)
     rows = []
     for member in members:
         scores = best.get(member.learner_id, {})
@@ -80,7 +78,6 @@ def learner_rows(room: Classroom, lessons: list[Lesson]) -> list[dict]:
                 "member": member,
                 "name": member.shown_name,
                 "read": len(read.get(member.learner_id, ())),
-                "read_slugs": read.get(member.learner_id, set()),
                 "scores": [scores.get(lesson.pk) for lesson in lessons],
                 "attempts": sum(row["attempts"] for row in scores.values()),
                 "last_activity": max(activity, default=None),
@@ -89,26 +86,28 @@ def learner_rows(room: Classroom, lessons: list[Lesson]) -> list[dict]:
     return rows
 
 
-def lesson_rates(rows: list[dict], lessons: list[Lesson]) -> list[dict]:
+def lesson_rates(room: Classroom, lessons: list[Lesson]) -> list[dict]:
     """Per lesson: the share of the class that read it and that passed its quiz."""
-    present = [row for row in rows if row["member"].learner_id]
-    size = len(present) or 1
-    rates = []
-    for index, lesson in enumerate(lessons):
-        read = sum(lesson.slug in row["read_slugs"] for row in present)
-        passed = sum(
-            1
-            for row in present
-            if (score := row["scores"][index]) and score["best"] >= PASS_SHARE * score["out_of"]
-        )
-        rates.append(
-            {
-                "lesson": lesson,
-                "read": round(100 * read / size),
-                "passed": round(100 * passed / size),
-            }
-        )
-    return rates
+    class_learners = room.memberships.exclude(learner=None).values("learner_id")
+    read = Counter(slug for slugs in _readings(class_learners).values() for slug in slugs)
+    best = (
+        Attempt.objects.filter(learner_id__in=class_learners)
+        .order_by()
+        .values_list("learner_id", "lesson_id")
+        .annotate(best=Max("score"), out_of=Max("question_count"))
+    )
+    passed = Counter(
+        lesson_id for _, lesson_id, score, out_of in best if score >= PASS_SHARE * out_of
+    )
+    size = room.memberships.exclude(learner=None).count() or 1
+    return [
+        {
+            "lesson": lesson,
+            "read": round(100 * read[lesson.slug] / size),
+            "passed": round(100 * passed[lesson.pk] / size),
+        }
+        for lesson in lessons
+    ]
 
 
 def _misconception(question: Question, choice: Choice | None) -> str:
@@ -118,40 +117,39 @@ def _misconception(question: Question, choice: Choice | None) -> str:
     return label or question.spec.get("misconception", "")
 
 
-def _wrong_picks(scope: dict) -> dict[int, Counter]:
-    """question id → Counter of wrong choice keys (or "" for a wrong answer without choices),
-    grouped in the database by the response's choice fields."""
+def _answer_counts(room: Classroom) -> tuple[dict[int, list[int]], dict[int, Counter]]:
+    """question id → [answers, correct], and question id → Counter of wrong choice keys ("" for
+    a wrong answer without choices). One query, grouped by the stored response."""
     rows = (
-        Answer.objects.filter(correct=False, **scope)
+        Answer.objects.filter(
+            attempt__learner_id__in=room.memberships.exclude(learner=None).values("learner_id")
+        )
         .order_by()
-        .values("question_id", "response__choice", "response__choices")
+        .values_list("question_id", "correct", "response")
         .annotate(times=Count("pk"))
     )
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     picks: dict[int, Counter] = defaultdict(Counter)
-    for row in rows:
-        keys = row["response__choices"] or [row["response__choice"] or ""]
+    for question_id, correct, response, times in rows:
+        totals[question_id][0] += times
+        if correct:
+            totals[question_id][1] += times
+            continue
+        keys = response.get("choices") or [response.get("choice") or ""]
         for key in keys:
-            picks[row["question_id"]][key] += row["times"]
-    return picks
+            picks[question_id][key] += times
+    return totals, picks
 
 
-def question_rows(room: Classroom, lessons: list[Lesson]) -> list[dict]:
+def question_rows(room: Classroom) -> list[dict]:
     """Per question answered in this class: the share correct and the most-chosen wrong
     choices, each with the misconception it reveals."""
-    scope = {f"attempt__{k}": v for k, v in _scope(room).items()}
-    totals = {
-        row["question_id"]: row
-        for row in Answer.objects.filter(**scope)
-        .order_by()
-        .values("question_id")
-        .annotate(answers=Count("pk"), right=Count("pk", filter=Q(correct=True)))
-    }
-    picks = _wrong_picks(scope)
+    totals, picks = _answer_counts(room)
     questions = Question.objects.filter(pk__in=totals).select_related("lesson")
     choices = {(c.question_id, c.key): c for c in Choice.objects.filter(question_id__in=totals)}
     rows = []
     for question in sorted(questions, key=lambda q: (q.lesson.order, q.order)):
-        total = totals[question.pk]
+        answers, right = totals[question.pk]
         wrong = []
         for key, times in picks[question.pk].most_common(WRONG_CHOICES_SHOWN):
             choice = choices.get((question.pk, key))
@@ -165,8 +163,8 @@ def question_rows(room: Classroom, lessons: list[Lesson]) -> list[dict]:
         rows.append(
             {
                 "question": question,
-                "answers": total["answers"],
-                "correct": round(100 * total["right"] / total["answers"]),
+                "answers": answers,
+                "correct": round(100 * right / answers),
                 "wrong": wrong,
             }
         )
@@ -214,17 +212,45 @@ def rates_chart(rates: list[dict]) -> str:
     return to_json_plotly(figure)
 
 
-def build(room: Classroom) -> dict:
+def class_version(room: Classroom) -> str:
+    """Changes whenever the class's figures can: a member joins or leaves, an answer is saved,
+    an attempt starts or goes, a lesson is read. Two small aggregate queries."""
+    members = room.memberships.exclude(learner=None)
+    attempts = Attempt.objects.filter(learner_id__in=members.values("learner_id")).aggregate(
+        count=Count("pk"), answered=Sum("answered"), last=Max("pk")
+    )
+    people = members.aggregate(count=Count("pk"), last=Max("pk"))
+    return ".".join(str(value) for value in (*attempts.values(), people["count"], people["last"]))
+
+
+def class_figures(room: Classroom, lessons: list[Lesson]) -> dict:
+    """The class-wide figures (per lesson, per question): the costly part of the page, so kept
+    in the cache until the class's version moves on."""
+    key = f"class-figures:{room.pk}:{class_version(room)}"
+    figures = cache.get(key)
+    if figures is None:
+        rates = lesson_rates(room, lessons)
+        figures = {
+            "rates": rates,
+            "rates_chart": rates_chart(rates),
+            "questions": question_rows(room),
+        }
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
+
+
+def build(room: Classroom, page_number=None) -> dict:
+    """Everything the class page shows; the learner table one page at a time."""
     lessons = list(Lesson.objects.outline())
-    learners = learner_rows(room, lessons)
-    rates = lesson_rates(learners, lessons)
+    page = Paginator(room.memberships.order_by("display_name", "pk"), PAGE_SIZE).get_page(
+        page_number
+    )
     return {
         "lessons": lessons,
-        "learners": learners,
-        "questions": question_rows(room, lessons),
-        "rates": rates,
-        "rates_chart": rates_chart(rates),
+        "page": page,
+        "learners": learner_rows(list(page.object_list), lessons),
         "pass_share": PASS_SHARE,
+        **class_figures(room, lessons),
     }
 
 
@@ -242,21 +268,19 @@ def _cell(value) -> str:
 
 
 def csv_rows(room: Classroom):
+    """The header, then the learners a page at a time: memory stays flat for any class."""
     lessons = list(Lesson.objects.outline())
     writer = csv.writer(_Echo())
-    yield writer.writerow(
-        [
-            "Learner",
-            "Lessons read",
-            *[f"Best: {lesson.title}" for lesson in lessons],
-            "Attempts",
-            "Last activity (UTC)",
-        ]
-    )
-    for row in learner_rows(room, lessons):
-        scores = [f"{s['best']}/{s['out_of']}" if s else "" for s in row["scores"]]
-        last = row["last_activity"].strftime("%Y-%m-%d %H:%M") if row["last_activity"] else ""
-        yield writer.writerow([_cell(row["name"]), row["read"], *scores, row["attempts"], last])
+    titles = [f"Best: {lesson.title}" for lesson in lessons]
+    yield writer.writerow(["Learner", "Lessons read", *titles, "Attempts", "Last activity (UTC)"])
+    paginator = Paginator(room.memberships.order_by("display_name", "pk"), CSV_CHUNK)
+    for number in paginator.page_range:
+        members = list(paginator.page(number).object_list)
+        for row in learner_rows(members, lessons):
+            scores = [f"{s['best']}/{s['out_of']}" if s else "" for s in row["scores"]]
+            last = row["last_activity"]
+            when = last.strftime("%Y-%m-%d %H:%M") if last else ""
+            yield writer.writerow([_cell(row["name"]), row["read"], *scores, row["attempts"], when])
 
 
 def csv_response(room: Classroom) -> StreamingHttpResponse:

@@ -70,7 +70,7 @@ def classroom(request: HttpRequest, pk: int) -> HttpResponse:
         "classroom": room,
         "join_url": join_url,
         "code_expired": room.code_expires_at <= timezone.now(),
-        **dashboard.build(room),
+        **dashboard.build(room, request.GET.get("page")),
     }
     return render(request, "teach/classroom.html", context)
 

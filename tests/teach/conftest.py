@@ -74,3 +74,11 @@ def answer(learner: Learner, question: Question, correct: bool, number: int = 1)
         correct=correct,
         mark=int(correct),
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The dashboard caches class figures by class id, which test databases reuse."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from cvm_site import dashboard
 from cvm_site.models import Membership
+from lessons.models import Lesson
 from tests.teach.conftest import answer, member, single_choice_questions
 
 
@@ -27,7 +28,10 @@ def test_each_learner_shows_lessons_read_best_score_attempts_and_last_activity(c
     answer(ann, first, correct=True, number=2)
     member(room, "Ben")
     rows = {
-        row["name"]: row for row in dashboard.learner_rows(room, dashboard.Lesson.objects.outline())
+        row["name"]: row
+        for row in dashboard.learner_rows(
+            list(room.memberships.all()), list(Lesson.objects.outline())
+        )
     }
     assert rows["Ann"]["read"] == 1 and rows["Ann"]["attempts"] == 2
     assert rows["Ann"]["scores"][first.lesson.order - 1]["best"] == 1
@@ -49,7 +53,7 @@ def test_each_question_shows_the_share_correct_and_the_wrong_choices_with_their_
     wrong = next(c for c in question.choices.all() if not c.correct)
     for name, correct in [("Ann", True), ("Ben", False), ("Cy", False), ("Di", True)]:
         answer(member(room, name).learner, question, correct=correct)
-    row = next(r for r in dashboard.question_rows(room, []) if r["question"] == question)
+    row = next(r for r in dashboard.question_rows(room) if r["question"] == question)
     assert (row["answers"], row["correct"]) == (4, 50)
     assert row["wrong"][0]["text"] == wrong.text and row["wrong"][0]["times"] == 2
     assert row["wrong"][0]["misconception"] == dashboard._misconception(question, wrong)
@@ -93,7 +97,32 @@ def test_the_dashboards_query_count_does_not_grow_with_the_class(client, alice, 
             assert page(client, room).status_code == 200
         return len(queries)
 
-    assert grow_to(3) == grow_to(40)
+    assert grow_to(3) == grow_to(dashboard.PAGE_SIZE + 20)
+
+
+def test_the_csv_query_count_grows_by_chunks_not_by_learners(client, alice, room):
+    client.force_login(alice)
+    for i in range(30):
+        member(room, f"Learner {i}")
+    with CaptureQueriesContext(connection) as small:
+        read_csv(client.get(reverse("teach:csv", args=[room.pk])))
+    for i in range(30, 150):
+        member(room, f"Learner {i}")
+    with CaptureQueriesContext(connection) as large:
+        assert len(read_csv(client.get(reverse("teach:csv", args=[room.pk])))) == 151
+    assert len(large) == len(small)
+
+
+def test_the_learner_table_is_paged_and_every_page_is_reachable(client, alice, room):
+    for i in range(dashboard.PAGE_SIZE + 5):
+        member(room, f"Learner {i:03}")
+    client.force_login(alice)
+    first = page(client, room).text
+    assert "Learner 000" in first and f"Learner {dashboard.PAGE_SIZE:03}" not in first
+    assert "?page=2" in first
+    second = client.get(reverse("teach:classroom", args=[room.pk]), {"page": "2"}).text
+    assert f"Learner {dashboard.PAGE_SIZE + 4:03}" in second
+    assert client.get(reverse("teach:classroom", args=[room.pk]), {"page": "x"}).status_code == 200
 
 
 def read_csv(response) -> list[list[str]]:
@@ -120,3 +149,13 @@ def test_a_name_a_spreadsheet_would_run_as_a_formula_is_exported_as_text(client,
     client.force_login(alice)
     rows = read_csv(client.get(reverse("teach:csv", args=[room.pk])))
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example","x")'
+
+
+def test_the_class_figures_are_fresh_after_every_new_answer(client, alice, room):
+    question = single_choice_questions(1)[0]
+    client.force_login(alice)
+    ann = member(room, "Ann").learner
+    answer(ann, question, correct=True)
+    assert "<td>1</td><td>100%</td>" in page(client, room).text  # answers, share correct
+    answer(member(room, "Ben").learner, question, correct=False)
+    assert "<td>2</td><td>50%</td>" in page(client, room).text
