@@ -199,6 +199,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 365  # a learner's progress lasts a school year without login
 LOGGED_IN_SESSION_AGE = 60 * 60 * 24 * 14  # an account's session lasts two weeks (set at login)
+# `manage.py purge` deletes anonymous learners idle this long (with their progress).
+ANONYMOUS_IDLE_DAYS = int(os.environ.get("ANONYMOUS_IDLE_DAYS", "400"))
 SECURE_SSL_REDIRECT = HTTPS
 # Load balancers probe the health check over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
