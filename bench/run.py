@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import browser, loadgen, mixed_load  # noqa: E402
+from bench import browser, lighthouse, loadgen, mixed_load  # noqa: E402
 from tests.support import quiz_load  # noqa: E402
 from tests.support.server import gunicorn, prepare_database  # noqa: E402
 
@@ -102,6 +102,8 @@ def main() -> None:
             bench_lessons(base)
             print("simulator")
             bench_simulator(base)
+            print("Lighthouse 12, mobile (goal: performance >= 90, accessibility 100)")
+            lighthouse.report(base)
         log = Path(directory) / "gunicorn-quiz.log"
         with gunicorn("bench.wsgi", env, workers=4, log=log) as base:
             print(

@@ -7,7 +7,7 @@ its text alternative, a table the template shows beside it.
 
 from plotly.io.json import to_json_plotly
 
-from simulator import engine
+from simulator import engine, units
 
 BASE_LAYOUT = {
     "margin": {"l": 150, "r": 20, "t": 10, "b": 80},
@@ -36,6 +36,19 @@ KIND_COLOURS = {
 
 def _layout(**overrides) -> dict:
     return {**BASE_LAYOUT, **overrides}
+
+
+def _table(caption: str, head: tuple[str, ...], rows: list[tuple[str, ...]]) -> dict:
+    """A chart's text alternative: the first cell of each row is its header."""
+    return {"caption": caption, "head": head, "rows": rows}
+
+
+def _count(value: int | None) -> str:
+    return "no limit" if value is None else units.count(value)
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.1f}".removesuffix(".0")
 
 
 def layer_shares(result: engine.Result) -> dict:
@@ -74,7 +87,12 @@ def layer_shares(result: engine.Result) -> dict:
             margin={**BASE_LAYOUT["margin"], "l": 80},
         ),
     }
-    return {"figure": figure, "rows": rows}
+    table = _table(
+        "Share of one instance, by layer",
+        ("Layer", "Startup", "Memory"),
+        [(row["layer"], row["startup"], row["memory"]) for row in rows],
+    )
+    return {"figure": figure, "rows": rows, "table": table}
 
 
 def density(result: engine.Result, other: engine.Result, other_name: str) -> dict:
@@ -127,7 +145,12 @@ def density(result: engine.Result, other: engine.Result, other_name: str) -> dic
             height=300,
         ),
     }
-    return {"figure": figure, "rows": rows}
+    table = _table(
+        f"How many instances fit in {units.gigabytes(host)}",
+        ("Stack", "Memory per instance (MB)", "Instances that fit"),
+        [(row["stack"], f"{row['per_instance']:,}", _count(row["fits"])) for row in rows],
+    )
+    return {"figure": figure, "rows": rows, "table": table}
 
 
 def timeline(result: engine.Result) -> dict:
@@ -168,7 +191,19 @@ def timeline(result: engine.Result) -> dict:
             height=max(160, 60 + 40 * len(names)),
         ),
     }
-    return {"figure": figure, "rows": rows}
+    table = _table(
+        "Startup of one instance, layer by layer",
+        ("Layer", "Starts at (ms)", "Ready at (ms)"),
+        [(row["layer"], _ms(row["start"]), _ms(row["end"])) for row in rows],
+    )
+    return {"figure": figure, "rows": rows, "table": table}
+
+
+TITLES = {
+    "shares": "Each layer's share of one instance's startup time and memory",
+    "density": "Memory used as instances are added, against the host's memory",
+    "timeline": "Startup timeline of one instance",
+}
 
 
 def for_result(result: engine.Result, other: engine.Result, other_name: str) -> dict:
@@ -179,6 +214,7 @@ def for_result(result: engine.Result, other: engine.Result, other_name: str) -> 
         "density": density(result, other, other_name),
         "timeline": timeline(result),
     }
-    for chart in charts.values():
+    for name, chart in charts.items():
+        chart |= {"id": f"chart-{name}", "title": TITLES[name]}
         chart["json"] = to_json_plotly(chart["figure"])
     return charts

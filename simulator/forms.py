@@ -50,6 +50,20 @@ class LayerField(forms.ChoiceField):
         super().validate(value)
 
 
+class PresetField(forms.ChoiceField):
+    """One preset's slug; an unknown one is quoted short, as ``LayerField`` quotes a layer."""
+
+    def __init__(self, **kwargs):
+        choices = [(slug, preset.name) for slug, preset in engine.PRESETS.items()]
+        super().__init__(choices=choices, **kwargs)
+
+    def validate(self, value):
+        if value and value not in engine.PRESETS:
+            message = f"“{messages.echo(value)}” is not one of the presets."
+            raise forms.ValidationError(message, code="invalid_choice")
+        super().validate(value)
+
+
 def whole_number(name: str, low: int, high: int, **kwargs) -> forms.IntegerField:
     message = messages.out_of_range(name, low, high)
     return forms.IntegerField(
@@ -90,11 +104,7 @@ class SimulatorForm(forms.Form):
     memory = memory_field(required=False)
     cores = cores_field(required=False)
     add = LayerField(required=False)
-    preset = forms.ChoiceField(
-        required=False,
-        choices=[(slug, preset.name) for slug, preset in engine.PRESETS.items()],
-        error_messages={"invalid_choice": "“%(value)s” is not one of the presets."},
-    )
+    preset = PresetField(required=False)
 
     def clean_memory(self):
         memory = self.cleaned_data.get("memory")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from simulator import charts, engine, explain, links, messages, units
 from simulator.forms import HostForm, SimulatorForm
-from simulator.metrics import LEDGERS, PAGE_METRICS
+from simulator.metrics import LEDGERS, METRICS, PAGE_METRICS
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,48 @@ def _ledger(result: engine.Result) -> list[dict]:
     ]
 
 
+SUMMARY = (  # the key figures kept in view, with the short labels a phone has room for
+    ("Startup", "startup_ms"),
+    ("Memory each", "memory_per_instance_mb"),
+    ("Fit on host", "density"),
+    ("Isolation (0–5)", "isolation"),
+)
+
+
+def stack_name(stack: tuple[str, ...], fallback: str) -> str:
+    """A preset's name when the stack is one, else the fallback ("Your stack")."""
+    return next((p.name for p in engine.PRESETS.values() if p.layers == stack), fallback)
+
+
+def _summary(results: list[tuple[str, engine.Result]]) -> dict:
+    """The key figures of each stack shown, kept in view while the learner works (on a phone,
+    pinned to the bottom of the screen)."""
+    rows = []
+    for name, result in results:
+        if not result.stack:
+            rows.append({"name": name, "message": "The tower is empty."})
+        elif result.metrics is None:
+            rows.append({"name": name, "message": "Cannot run: see the tower."})
+        else:
+            values = [METRICS[metric].text(result.metrics.value(metric)) for _, metric in SUMMARY]
+            rows.append({"name": name, "values": values})
+    return {"head": [label for label, _ in SUMMARY], "span": len(SUMMARY), "rows": rows}
+
+
+def cap_note(result: engine.Result) -> str:
+    """Why density stops short of what memory allows, when a platform limit is what stops it."""
+    metrics = result.metrics
+    if metrics is None or not metrics.capped:
+        return ""
+    cap = metrics.density_cap
+    source = f" ({cap.source.id}, {cap.source.year})" if cap.source else ""
+    by_memory = units.count(metrics.density_by_memory) if metrics.density_by_memory else "any"
+    return (
+        f"Memory alone would fit {by_memory} instances; the count stops at a platform limit "
+        f"of {units.count(int(cap.value))}: {cap.note}{source}"
+    )
+
+
 def announcement(result: engine.Result, changes: tuple[explain.Change, ...]) -> str:
     if not result.stack:
         return "The tower is empty."
@@ -256,6 +298,7 @@ def build(state: State) -> dict:
         "no_application": messages.NO_APPLICATION,
         "host_memory": units.gigabytes(state.host_memory_mb),
         "host_form": HostForm.showing(state.instances, state.host_memory_mb, state.cores),
+        "cap_note": cap_note(result),
     }
     if state.compare:
         compared = state.simulate(state.compare)
@@ -265,6 +308,10 @@ def build(state: State) -> dict:
             "comparison": _comparison(result, compared),
             "compared_names": [engine.LAYERS[slug].name for slug in state.compare],
         }
+    shown = [(stack_name(state.stack, "Your stack"), result)]
+    if state.compare:
+        shown.append((stack_name(state.compare, "Compared stack"), context["compared"]))
+    context["summary"] = _summary(shown)
     if result.valid:
         if state.compare:
             other, other_name = context["compared"], "Compared stack"

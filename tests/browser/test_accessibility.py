@@ -27,11 +27,23 @@ def wait_for_htmx(page) -> None:
 
 
 def wait_for_charts(page) -> None:
-    """Every plotly chart on the page is drawn (charts.js marks each one once plotly has)."""
+    """Every plotly chart on the page is drawn (charts.js marks each one once plotly has). The
+    simulator loads plotly when a chart comes near the screen: scroll to them as a reader would,
+    then back to the top with focus at the start of the page, as it was after loading."""
+    page.evaluate("document.querySelector('.chart__plot')?.scrollIntoView()")
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.chart__plot'))"
         ".every(plot => plot.classList.contains('is-drawn'))"
     )
+    page.evaluate(RESET_FOCUS)
+
+
+RESET_FOCUS = """() => {
+  window.scrollTo(0, 0);
+  document.body.tabIndex = -1;
+  document.body.focus({ preventScroll: true });
+  document.body.removeAttribute("tabindex");
+}"""
 
 
 def open_every_disclosure(page) -> None:

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from simulator import engine
-from tests.browser.conftest import csp_violations, screenshot, tab_to
+from tests.browser.conftest import ARTIFACTS, csp_violations, screenshot, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -102,4 +102,37 @@ def test_without_javascript_the_buttons_are_plain_forms(browser, site):
     page.click("#settings-submit")
     assert "instances=25" in page.url
     screenshot(page, "simulator-no-js")
+    context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+IN_VIEW = """selector => {
+  const rect = document.querySelector(selector).getBoundingClientRect();
+  return rect.height > 0 && rect.top >= 0 && rect.bottom <= innerHeight;
+}"""
+
+
+def summary(page) -> list[list[str]]:
+    rows = page.locator("#sim-summary tbody tr")
+    return [row.locator("th, td").all_inner_texts() for row in rows.all()]
+
+
+def test_on_a_phone_the_figures_a_click_changes_are_in_view_without_scrolling(browser, site):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(site + "/simulator/?stack=" + ",".join(engine.PRESETS["vm"].layers))
+    before = summary(page)
+    page.click("#palette-panel > summary")  # the palette folds away on a phone
+    page.locator("#preset-container").scroll_into_view_if_needed()
+    with page.expect_response(lambda r: "/simulator/" in r.url):
+        page.click("#preset-container")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+    after = summary(page)
+    container = engine.simulate(engine.PRESETS["container"].layers, instances=10)
+    assert after != before
+    assert after[0][0] == engine.PRESETS["container"].name
+    assert f"{container.metrics.density:,}" in after[0]
+    assert page.evaluate(IN_VIEW, "#sim-summary")
+    page.screenshot(path=ARTIFACTS / "simulator-phone-after-a-preset.png")  # what is in view
     context.close()

@@ -114,11 +114,25 @@ class TestPage:
             assert json.loads(html.unescape(match[1]))["data"]
         assert text.count("Show the numbers as a table") == 3
 
-    def test_it_loads_plotly_and_its_own_script_from_this_site(self, client):
-        text = client.get(PAGE).text
+    def test_it_loads_its_scripts_and_plotly_from_this_site_plotly_only_on_demand(self, client):
+        text = client.get(PAGE, {"stack": VM}).text
         scripts = re.findall(r'<script src="([^"]+)"', text)
-        assert any("plotly-basic" in src for src in scripts)
         assert all(src.startswith("/static/") for src in scripts)
+        assert not any("plotly" in src for src in scripts)  # not parsed before the first click
+        lazy = re.search(r'<script src="[^"]*charts\.js" data-plotly="([^"]+)"', text)
+        assert lazy and lazy[1].startswith("/static/") and "plotly-basic" in lazy[1]
+
+    def test_the_key_figures_of_both_stacks_are_summed_up_in_one_table(self, client):
+        text = client.get(PAGE, {"stack": VM, "compare": CONTAINER}).text
+        summary = text[text.index('id="sim-summary"') :]
+        summary = summary[: summary.index("</table>")]
+        for preset in ("vm", "container"):
+            metrics = engine.simulate(engine.PRESETS[preset].layers, instances=10).metrics
+            row = f'<th scope="row">{engine.PRESETS[preset].name}</th>'
+            assert row in summary
+            cells = summary[summary.index(row) :].split("</tr>")[0]
+            assert f"<td>{metrics.density:,}</td>" in cells
+            assert f"<td>{metrics.isolation}</td>" in cells
 
 
 class TestHtmx:
@@ -132,6 +146,7 @@ class TestHtmx:
         assert 'id="sim-announcer" hx-swap-oob="innerHTML"' in response.text
         assert 'id="sim-results" class="sim__results" hx-swap-oob="true"' in response.text
         assert 'id="sim-state" hx-swap-oob="true"' in response.text
+        assert 'id="sim-summary" class="sim-summary" hx-swap-oob="true"' in response.text
         assert 'id="add-hardware"' not in response.text  # the palette never changes
 
     def test_an_htmx_palette_press_renders_the_new_state_and_pushes_its_url(self, client):
@@ -184,6 +199,14 @@ class TestBadInput:
     def test_a_bad_number_keeps_the_learners_stack(self, client):
         response = client.get(PAGE, {"stack": CONTAINER, "instances": "-1"})
         assert tower_names(response.text)[-1] == engine.LAYERS["app"].name
+
+    @pytest.mark.parametrize("field", ["add", "preset"])
+    def test_a_long_unknown_choice_is_quoted_short(self, client, field):
+        response = client.get(PAGE, {"stack": "hardware", field: "teleporter" * 6000})
+        assert response.status_code == 400
+        quoted = re.search(r"“(teleporter[^”]*)”", response.text)[1]
+        assert quoted.endswith("…") and len(quoted) <= 40
+        assert len(response.content) < 60_000
 
     def test_it_escapes_what_it_echoes(self, client):
         response = client.get(PAGE, {"stack": "<script>alert(1)</script>"})
@@ -288,5 +311,5 @@ def test_it_says_when_a_platform_cap_limits_density(client):
     result = engine.simulate(CONTAINER.split(","), instances=10)
     assert result.metrics.density_cap and result.metrics.density < result.metrics.density_by_memory
     text = client.get(PAGE, {"stack": CONTAINER}).text
-    assert f"Memory alone would fit {result.metrics.density_by_memory} instances" in text
+    assert f"Memory alone would fit {result.metrics.density_by_memory:,} instances" in text
     assert result.metrics.density_cap.source.id in text
