@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Sum
 from django.http import StreamingHttpResponse
+from django.utils.text import Truncator
 from plotly.io.json import to_json_plotly
 
 from cvm_site.models import Classroom, Membership
@@ -181,7 +182,10 @@ def _wrong_answer_words(question: Question, key: str) -> str:
 
 def rates_chart(rates: list[dict]) -> str:
     """Read and pass rates per lesson as grouped horizontal bars (the table beside has them)."""
-    titles = [rate["lesson"].title for rate in rates]
+    # Numbered and shortened: the labels must leave the bars room on a phone.
+    titles = [
+        f"{n}. {Truncator(rate['lesson'].title).chars(24)}" for n, rate in enumerate(rates, 1)
+    ]
     traces = [
         ("Read the lesson", "read", "#1d4ed8"),
         (f"Passed the quiz (≥ {PASS_SHARE:.0%})", "passed", "#15803d"),
@@ -203,7 +207,7 @@ def rates_chart(rates: list[dict]) -> str:
             **BASE_LAYOUT,
             "barmode": "group",
             "height": 80 + 48 * len(rates),
-            "margin": {**BASE_LAYOUT["margin"], "l": 260},
+            "margin": {**BASE_LAYOUT["margin"], "l": 190},
             "xaxis": {"title": {"text": "Share of the class (%)"}, "range": [0, 100]},
             "yaxis": {"autorange": "reversed", "automargin": True},
             "legend": {"orientation": "h", "y": -0.2},

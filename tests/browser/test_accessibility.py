@@ -84,6 +84,63 @@ def sign_up_with_mismatched_passwords(page) -> None:
     page.wait_for_selector("[aria-invalid=true]")
 
 
+TEACHER_PASSWORD = "a-long-pass-phrase-42"
+
+
+def logged_in_as_a_teacher(page) -> None:
+    """The login form, sent as a teacher (made on first need); the page goes where `next` said."""
+    import io
+
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    if not User.objects.filter(username="tess").exists():
+        User.objects.create_user("tess", password=TEACHER_PASSWORD)
+        call_command("createteacher", "tess", "--no-input", stdout=io.StringIO())
+    page.fill("#id_username", "tess")
+    page.fill("#id_password", TEACHER_PASSWORD)
+    page.click("button[type=submit]:has-text('Log in')")
+    page.wait_for_load_state()
+
+
+def a_class(page):
+    """Tess's class with two learners, one of whom deleted their data."""
+    from django.contrib.auth.models import User
+
+    from cvm_site.classes import fresh_code_fields
+    from cvm_site.models import Classroom, Membership
+    from lessons.models import Learner
+
+    teacher = User.objects.get(username="tess")
+    room = Classroom.objects.create(teacher=teacher, name="Year 12", **fresh_code_fields())
+    Membership.objects.create(classroom=room, learner=Learner.objects.create(), display_name="Ann")
+    Membership.objects.create(classroom=room, learner=None, display_name="")
+    return room
+
+
+def the_class_dashboard(page) -> None:
+    logged_in_as_a_teacher(page)
+    room = a_class(page)
+    page.goto(page.url.split("/teach/")[0] + f"/teach/classes/{room.pk}/")
+    wait_for_charts(page)
+
+
+def the_join_page(page) -> None:
+    logged_in_as_a_teacher(page)
+    room = a_class(page)
+    page.context.clear_cookies()
+    page.goto(page.url.split("/teach/")[0] + f"/join/{room.code}/")
+
+
+def joining_with_a_name_too_long(page) -> None:
+    the_join_page(page)
+    page.fill("#id_display_name", "x" * 30)
+    page.evaluate("document.getElementById('id_display_name').removeAttribute('maxlength')")
+    page.fill("#id_display_name", "x" * 60)
+    page.click("button:has-text('Join the class')")
+    page.wait_for_selector("[aria-invalid=true]")
+
+
 PAGES = {
     "home": ("/", None),
     "lesson": ("/lessons/architecture/", None),
@@ -100,6 +157,13 @@ PAGES = {
     "signup": ("/accounts/signup/", None),
     "signup-with-errors": ("/accounts/signup/", sign_up_with_mismatched_passwords),
     "not-found": ("/lessons/nope/", None),
+    "password-reset": ("/accounts/password_reset/", None),
+    "delete-my-data": ("/accounts/me/delete", None),
+    "teach-classes": ("/accounts/login/?next=/teach/", logged_in_as_a_teacher),
+    "teach-class-dashboard": ("/accounts/login/?next=/teach/", the_class_dashboard),
+    "join-a-class": ("/accounts/login/?next=/teach/", the_join_page),
+    "join-with-errors": ("/accounts/login/?next=/teach/", joining_with_a_name_too_long),
+    "join-with-a-wrong-code": ("/join/NOSUCHCODE/", None),
 }
 
 
