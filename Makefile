@@ -60,7 +60,7 @@ test: $(STAMPS)/test $(STAMPS)/static
 
 # The tests that touch the database, for a second run against DATABASE_URL (PostgreSQL in CI).
 test-database: $(STAMPS)/test
-	$(BIN)/python -m pytest -m "not browser" tests/lessons tests/simulator/test_views.py tests/test_site.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser" tests/lessons tests/simulator/test_views.py tests/test_site.py tests/accounts tests/teach $(PYTEST_ARGS)
 
 lint: $(STAMPS)/test
 	$(BIN)/ruff check .
