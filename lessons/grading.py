@@ -107,8 +107,8 @@ def grade_challenge(spec: dict, stack: Sequence[str]) -> Grade:
     )
     if result.metrics is None:
         return Grade(False, 0, [messages.cannot_run(p.message) for p in result.problems])
-    if not result.complete:
-        return Grade(False, 0, [messages.NO_APPLICATION])
+    if (reason := engine.application_problem(result.stack)) is not None:
+        return Grade(False, 0, [reason])
     feedback = [
         miss
         for name, limit in spec["constraints"].items()

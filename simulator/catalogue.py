@@ -2,22 +2,61 @@
 
 The data lives in ``catalogue.toml`` next to this file, so a teacher can change a figure without
 touching any logic. It is read once, at import, and checked as it is read: a typo in a key, a
-source id that does not exist or an overhead of 100% or more stops the import with a message
-that names the place.
+source id that does not exist, an overhead of 100% or more or boot phases that do not add up to
+their layer's startup stop the import with a message that names the place. The shapes it is read
+into live in ``model.py``. ``figure("guest-os.startup_ms")`` quotes one figure for a lesson.
 
 Standard library only.
 """
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from simulator import units
+from simulator.model import (
+    FIGURE_NAMES,
+    OVERHEADS,
+    CpuPolicy,
+    Figure,
+    Figures,
+    IsolationLevel,
+    Layer,
+    Nesting,
+    Phase,
+    Preset,
+    Source,
+    Workload,
+)
+
+__all__ = [
+    "CATALOGUE_PATH",
+    "CPU",
+    "FIGURE_NAMES",
+    "ISOLATION_CAVEAT",
+    "ISOLATION_LEVELS",
+    "LAYERS",
+    "NESTING",
+    "PRESETS",
+    "SOURCES",
+    "WORKLOADS",
+    "CatalogueError",
+    "Figure",
+    "Layer",
+    "Phase",
+    "Preset",
+    "QuotedFigure",
+    "Source",
+    "UnknownFigure",
+    "figure",
+    "load",
+]
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 
@@ -27,7 +66,9 @@ KINDS = frozenset(
         "hardware",
         "host-os",
         "hypervisor",
+        "hosted-hypervisor",
         "guest-os",
+        "orchestrator",
         "container-runtime",
         "microvm",
         "sandbox-runtime",
@@ -37,97 +78,6 @@ KINDS = frozenset(
         "app",
     }
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where a figure comes from: an id (``S1``…), a title, a year and a link."""
-
-    id: str
-    title: str
-    year: int
-    url: str
-
-    @property
-    def number(self) -> int:
-        """The numeric part of the id, for sorting S2 before S10."""
-        return int(self.id.removeprefix("S"))
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """One number the simulator uses, with where it comes from and how it was measured."""
-
-    value: float
-    source: Source | None
-    estimate: bool
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """A layer's figures; ``None`` where a figure does not apply to the layer.
-
-    ``startup_ms``, ``memory_mb`` and ``disk_mb`` are the cost of one copy of the layer. The
-    ``shared_*`` figures are paid once per host however many instances run. Overheads are the
-    fraction of throughput lost in the layer. ``density_cap`` is a platform's limit on how many
-    instances of this kind one host may run.
-    """
-
-    startup_ms: Figure | None = None
-    memory_mb: Figure | None = None
-    disk_mb: Figure | None = None
-    shared_memory_mb: Figure | None = None
-    shared_disk_mb: Figure | None = None
-    compute_overhead: Figure | None = None
-    io_overhead: Figure | None = None
-    density_cap: Figure | None = None
-
-
-FIGURE_NAMES = tuple(f.name for f in fields(Figures))
-
-
-@dataclass(frozen=True, slots=True)
-class Layer:
-    """One block a learner can put in a stack.
-
-    ``creates_instances``: the layer makes a new instance (a VM, a container…) for each copy of
-    the workload; it and the layers above it are paid per instance. ``copy_on_write``: all
-    instances run one shared read-only image, so disk above the layer is counted once.
-    ``isolation`` is the level (see ``ISOLATION_LEVELS``) the instances get from each other, and
-    ``shares`` says what they still share.
-    """
-
-    slug: str
-    name: str
-    description: str
-    kind: str
-    family: str | None
-    figures: Figures
-    creates_instances: bool = False
-    copy_on_write: bool = False
-    isolation: int | None = None
-    shares: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class IsolationLevel:
-    """A step on the 0–5 isolation scale, with what instances at that level share."""
-
-    level: int
-    label: str
-    shares: str
-
-
-@dataclass(frozen=True, slots=True)
-class Preset:
-    """A ready-made stack, bottom layer first, and the preset a chart compares it with."""
-
-    slug: str
-    name: str
-    description: str
-    layers: tuple[str, ...]
-    counterpart: str
 
 
 class CatalogueError(ValueError):
@@ -145,12 +95,13 @@ _LAYER_KEYS = frozenset(
         "copy_on_write",
         "isolation",
         "shares",
-        "type1",
-        "type2",
+        "hypervisor_type",
+        "caps",
+        "phases",
+        "extra",
         *FIGURE_NAMES,
     }
 )
-_OVERHEADS = frozenset({"compute_overhead", "io_overhead"})
 
 
 def _require(condition: bool, where: str, message: str) -> None:
@@ -170,6 +121,11 @@ def _load_sources(data: Mapping[str, Any]) -> dict[str, Source]:
     return dict(sorted(sources.items(), key=lambda item: item[1].number))
 
 
+def _base(name: str) -> str:
+    """The figure name an extra figure's key starts with: io_overhead_vhost → io_overhead."""
+    return next((base for base in FIGURE_NAMES if name.startswith(base)), name)
+
+
 def _load_figure(
     entry: Mapping[str, Any], name: str, where: str, sources: Mapping[str, Source]
 ) -> Figure:
@@ -180,7 +136,9 @@ def _load_figure(
     )
     source_id = entry.get("source")
     _require(source_id is None or source_id in sources, where, f"no source {source_id!r}")
-    if name in _OVERHEADS:
+    _require(source_id is not None or entry.get("estimate"), where, "a source, or estimate")
+    _require(bool(entry.get("note")), where, "needs a note on how it was measured")
+    if _base(name) in OVERHEADS:
         _require(value < 1, where, "an overhead is a fraction below 1")
     elif name == "density_cap":
         _require(isinstance(value, int) and value > 0, where, "a cap is a whole number above 0")
@@ -204,6 +162,26 @@ def _load_figures(
     }
 
 
+def _load_phases(
+    entries: list[Mapping[str, Any]], startup: Figure | None, where: str, sources
+) -> tuple[Phase, ...]:
+    """A layer's boot phases, which must add up to its startup figure."""
+    phases = []
+    for number, entry in enumerate(entries, start=1):
+        here = f"{where.removesuffix(']')}.phases], phase {number}"
+        _require(bool(entry.get("name")), here, "needs a name")
+        figure = {key: value for key, value in entry.items() if key != "name"}
+        phases.append(Phase(entry["name"], _load_figure(figure, "startup_ms", here, sources)))
+    if phases:
+        total = sum(phase.duration.value for phase in phases)
+        _require(
+            startup is not None and math.isclose(total, startup.value, abs_tol=1e-9),
+            where,
+            f"its phases add up to {total} ms, not to its startup_ms",
+        )
+    return tuple(phases)
+
+
 def _load_layer(
     slug: str,
     entry: Mapping[str, Any],
@@ -216,6 +194,7 @@ def _load_layer(
     )
     _require(entry.get("kind") in KINDS, where, f"kind must be one of {sorted(KINDS)}")
     _require(entry.get("family") in {None, *FAMILIES}, where, "family is linux or windows")
+    _require(set(entry.get("caps", ())) <= KINDS, where, "caps names kinds of layer")
     description = entry.get("description", "")
     _require(0 < len(description) <= 90, where, "needs a description of at most 90 characters")
     isolation = entry.get("isolation")
@@ -225,27 +204,28 @@ def _load_layer(
         where,
         "a layer that creates instances gives their isolation level, and only such a layer",
     )
+    figures = Figures(**_load_figures(entry, where, sources))
+    extra = {
+        name: _load_figure(value, name, f"{where.removesuffix(']')}.extra.{name}]", sources)
+        for name, value in entry.get("extra", {}).items()
+    }
+    _require(all(_base(name) in FIGURE_NAMES for name in extra), where, "extra names a figure")
     return Layer(
         slug=slug,
         name=entry["name"],
         description=description,
         kind=entry["kind"],
         family=entry.get("family"),
-        figures=Figures(**_load_figures(entry, where, sources)),
+        figures=figures,
         creates_instances=creates_instances,
         copy_on_write=bool(entry.get("copy_on_write", False)),
         isolation=isolation,
         shares=entry.get("shares", ""),
+        hypervisor_type=entry.get("hypervisor_type"),
+        caps=frozenset(entry.get("caps", ())),
+        phases=_load_phases(entry.get("phases", []), figures.startup_ms, where, sources),
+        extra=MappingProxyType(extra),
     )
-
-
-def _variant(
-    layer: Layer, entry: Mapping[str, Any], where: str, sources: Mapping[str, Source]
-) -> Layer:
-    """The layer under another name, with some of its figures replaced."""
-    _require(set(entry) <= {"name", *FIGURE_NAMES}, where, f"unknown keys in {sorted(entry)}")
-    figures = replace(layer.figures, **_load_figures(entry, where, sources))
-    return replace(layer, name=entry.get("name", layer.name), figures=figures)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,8 +236,34 @@ class Catalogue:
     isolation_levels: Mapping[int, IsolationLevel]
     isolation_caveat: str
     layers: Mapping[str, Layer]
-    hypervisor_types: Mapping[int, Layer]
     presets: Mapping[str, Preset]
+    nesting: Nesting
+    workloads: Mapping[str, Workload]
+    cpu: CpuPolicy
+
+
+def _load_presets(data: Mapping[str, Any], layers: Mapping[str, Layer]) -> dict[str, Preset]:
+    presets = {}
+    for slug, entry in data.items():
+        where = f"[presets.{slug}]"
+        stack = tuple(entry["layers"])
+        _require(set(stack) <= set(layers), where, "names a layer that does not exist")
+        _require(entry["counterpart"] in data, where, "counterpart is not a preset")
+        presets[slug] = Preset(
+            slug, entry["name"], entry["description"], stack, entry["counterpart"]
+        )
+    return presets
+
+
+def _figures_of(data: Mapping[str, Any], names: tuple[str, ...], where: str, sources) -> dict:
+    _require(set(data) <= set(names), where, f"holds only {', '.join(names)}")
+    return {
+        name: _load_figure(data[name], _base(name), f"[{where}.{name}]", sources) for name in names
+    }
+
+
+_NESTING_NAMES = ("compute_overhead", "io_overhead", "startup_factor")
+_CPU_NAMES = ("vcpus_per_vm", "allocation_ratio")
 
 
 def load(path: Path = CATALOGUE_PATH) -> Catalogue:
@@ -273,32 +279,25 @@ def load(path: Path = CATALOGUE_PATH) -> Catalogue:
     layers = {
         slug: _load_layer(slug, entry, sources, levels) for slug, entry in data["layers"].items()
     }
-    hypervisor = data["layers"]["hypervisor"]
-    hypervisor_types = {
-        number: _variant(
-            layers["hypervisor"],
-            hypervisor[f"type{number}"],
-            f"[layers.hypervisor.type{number}]",
-            sources,
+    nesting = _figures_of(data["nesting"], _NESTING_NAMES, "nesting", sources)
+    workloads = {
+        slug: Workload(
+            slug,
+            entry["name"],
+            _load_figure(entry["io_intensity"], "io", f"[workloads.{slug}]", sources),
         )
-        for number in (1, 2)
+        for slug, entry in data["workloads"].items()
     }
-    presets = {}
-    for slug, entry in data["presets"].items():
-        where = f"[presets.{slug}]"
-        stack = tuple(entry["layers"])
-        _require(set(stack) <= set(layers), where, "names a layer that does not exist")
-        _require(entry["counterpart"] in data["presets"], where, "counterpart is not a preset")
-        presets[slug] = Preset(
-            slug, entry["name"], entry["description"], stack, entry["counterpart"]
-        )
+    cpu = _figures_of(data["cpu"], _CPU_NAMES, "cpu", sources)
     return Catalogue(
         sources=MappingProxyType(sources),
         isolation_levels=MappingProxyType(levels),
         isolation_caveat=isolation["caveat"],
         layers=MappingProxyType(layers),
-        hypervisor_types=MappingProxyType(hypervisor_types),
-        presets=MappingProxyType(presets),
+        presets=MappingProxyType(_load_presets(data["presets"], layers)),
+        nesting=Nesting(**nesting),
+        workloads=MappingProxyType(workloads),
+        cpu=CpuPolicy(**cpu),
     )
 
 
@@ -315,24 +314,47 @@ ISOLATION_CAVEAT: str = _catalogue.isolation_caveat
 LAYERS: Mapping[str, Layer] = _catalogue.layers
 """Every layer, by slug, in palette order."""
 
-HYPERVISOR_TYPES: Mapping[int, Layer] = _catalogue.hypervisor_types
-"""The hypervisor as type 1 (on the hardware) and type 2 (on a host OS), with its figures."""
-
 PRESETS: Mapping[str, Preset] = _catalogue.presets
 """Ready-made stacks, by slug, in palette order."""
+
+NESTING: Nesting = _catalogue.nesting
+"""What a VM inside a VM costs on top of both VMs' own figures."""
+
+WORKLOADS: Mapping[str, Workload] = _catalogue.workloads
+"""The kinds of application a learner can choose, by slug; the first is the default."""
+
+CPU: CpuPolicy = _catalogue.cpu
+"""How VMs share the host's cores."""
 
 
 # --- Figures for the lessons --------------------------------------------------------------------
 
+
+def _instances(value: float) -> str:
+    return f"{units.count(int(value))} instances"
+
+
+def _per_core(value: float) -> str:
+    return f"{units.number(value)} vCPUs per core"
+
+
+def _vcpus(value: float) -> str:
+    return f"{units.number(value)} vCPU" + ("" if value == 1 else "s")
+
+
 FIGURE_UNITS = {
     "startup_ms": ("ms", units.seconds),
+    "pull_ms": ("ms", units.seconds),
     "memory_mb": ("MB", units.megabytes),
     "disk_mb": ("MB", units.megabytes),
     "shared_memory_mb": ("MB", units.megabytes),
     "shared_disk_mb": ("MB", units.megabytes),
     "compute_overhead": ("fraction", units.percent),
     "io_overhead": ("fraction", units.percent),
-    "density_cap": ("instances", lambda value: f"{units.count(int(value))} instances"),
+    "startup_factor": ("fraction", units.percent),
+    "density_cap": ("instances", _instances),
+    "allocation_ratio": ("vCPUs per core", _per_core),
+    "vcpus_per_vm": ("vCPUs", _vcpus),
 }
 """Each figure key's unit in the catalogue and how a lesson writes it."""
 
@@ -368,30 +390,31 @@ class UnknownFigure(LookupError):
 
 
 def _figure_at(reference: str) -> Figure | None:
-    parts = reference.split(".")
-    if len(parts) == 3 and parts[0] == "hypervisor" and parts[1] in {"type1", "type2"}:
-        layer: Layer | None = HYPERVISOR_TYPES[int(parts[1][-1])]
-    elif len(parts) == 2:
-        layer = LAYERS.get(parts[0])
-    else:
+    owner, _, name = reference.partition(".")
+    if owner == "nesting" and name in _NESTING_NAMES:
+        return getattr(NESTING, name)
+    if owner == "cpu" and name in _CPU_NAMES:
+        return getattr(CPU, name)
+    layer = LAYERS.get(owner)
+    if layer is None:
         return None
-    if layer is None or parts[-1] not in FIGURE_NAMES:
-        return None
-    return getattr(layer.figures, parts[-1])
+    if name in FIGURE_NAMES:
+        return getattr(layer.figures, name)
+    return layer.extra.get(name)
 
 
 def figure(reference: str) -> QuotedFigure:
-    """The figure ``reference`` names, ``"<layer>.<figure>"`` as in ``[layers.<layer>.<figure>]``
-    (``"guest-os.startup_ms"``; a hypervisor type's own figures as
-    ``"hypervisor.type2.compute_overhead"``). Raises ``UnknownFigure`` naming what is wrong."""
+    """The figure ``reference`` names: ``"<layer>.<figure>"`` as in ``[layers.<layer>.<figure>]``
+    or ``[layers.<layer>.extra.<figure>]`` (``"guest-os.startup_ms"``,
+    ``"hypervisor.io_overhead_vhost"``), or ``"nesting.<figure>"`` and ``"cpu.<figure>"``.
+    Raises ``UnknownFigure`` naming what is wrong."""
     found = _figure_at(reference)
     if found is None:
         raise UnknownFigure(
             f"No figure {reference!r} in the simulator's catalogue: a reference looks like "
-            f"'guest-os.startup_ms', a layer ({', '.join(LAYERS)}) and one of its figures "
-            f"({', '.join(FIGURE_NAMES)})."
+            "'guest-os.startup_ms', a layer (or 'nesting', 'cpu') and one of its figures."
         )
-    unit, write = FIGURE_UNITS[reference.rsplit(".", 1)[-1]]
+    unit, write = FIGURE_UNITS[_base(reference.partition(".")[2])]
     return QuotedFigure(
         reference=reference,
         value=found.value,

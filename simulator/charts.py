@@ -23,6 +23,8 @@ KIND_COLOURS = {
     "hardware": "#64748b",
     "host-os": "#3b82f6",
     "hypervisor": "#d97706",
+    "hosted-hypervisor": "#d97706",
+    "orchestrator": "#0d9488",
     "microvm": "#d97706",
     "guest-os": "#9333ea",
     "container-runtime": "#0d9488",
@@ -54,8 +56,12 @@ def _ms(value: float) -> str:
 def layer_shares(result: engine.Result) -> dict:
     """Each per-instance layer's share of startup time and of memory, as stacked bars."""
     ledger = result.metrics.ledger
-    startup = {e.slug: e.contribution for e in ledger.startup_ms if e.per_instance}
-    memory = {e.slug: e.contribution for e in ledger.memory_mb if e.per_instance}
+    startup: dict[str, float] = {}
+    memory: dict[str, float] = {}
+    for shares, entries in ((startup, ledger.startup_ms), (memory, ledger.memory_mb)):
+        for entry in entries:
+            if entry.per_instance:
+                shares[entry.slug] = shares.get(entry.slug, 0.0) + entry.each
     totals = {"Startup": sum(startup.values()), "Memory": sum(memory.values())}
     rows = []
     traces = []

@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from simulator import messages
 from simulator.catalogue import (
-    HYPERVISOR_TYPES,
+    CPU,
     ISOLATION_CAVEAT,
     ISOLATION_LEVELS,
     LAYERS,
+    NESTING,
     PRESETS,
     SOURCES,
+    WORKLOADS,
     Figure,
     Layer,
     Preset,
@@ -39,7 +41,6 @@ from simulator.limits import (
     DEFAULT_HOST_CORES,
     DEFAULT_HOST_MEMORY_MB,
     DEFAULT_INSTANCES,
-    DEFAULT_IO_INTENSITY,
     MAX_HOST_CORES,
     MAX_HOST_MEMORY_MB,
     MAX_INSTANCES,
@@ -51,16 +52,16 @@ from simulator.limits import (
     MIN_IO_INTENSITY,
     check_settings,
 )
-from simulator.result import Ledger, LedgerEntry, Metrics, Result
-from simulator.rules import OS_KINDS, Note, Problem, check
+from simulator.result import Ledger, LedgerEntry, Metrics, Result, Settings
+from simulator.rules import OS_KINDS, Note, Problem, application_problem, check
+from simulator.sums import Sums, scaled
 
 __all__ = [
     "CHALLENGE_SLOTS",
     "DEFAULT_HOST_CORES",
     "DEFAULT_HOST_MEMORY_MB",
     "DEFAULT_INSTANCES",
-    "DEFAULT_IO_INTENSITY",
-    "HYPERVISOR_TYPES",
+    "DEFAULT_WORKLOAD",
     "ISOLATION_CAVEAT",
     "ISOLATION_LEVELS",
     "LAYERS",
@@ -75,6 +76,7 @@ __all__ = [
     "MIN_IO_INTENSITY",
     "PRESETS",
     "SOURCES",
+    "WORKLOADS",
     "Figure",
     "Layer",
     "Ledger",
@@ -84,7 +86,9 @@ __all__ = [
     "Preset",
     "Problem",
     "Result",
+    "Settings",
     "Source",
+    "application_problem",
     "counterpart_of",
     "simulate",
     "sources",
@@ -99,67 +103,16 @@ def validate(stack: Sequence[str]) -> tuple[Problem, ...]:
 
 # --- Composition --------------------------------------------------------------------------------
 
+DEFAULT_WORKLOAD = next(iter(WORKLOADS))
+"""The workload a simulation assumes when none is chosen (the catalogue's first)."""
+
 _INSTANCERS = frozenset(slug for slug, layer in LAYERS.items() if layer.creates_instances)
 _COMPLETE = frozenset({"app", "unikernel"})
-
-
-@dataclass(frozen=True, slots=True)
-class _Charge:
-    """A memory or disk figure of one layer, paid once per instance or once per host."""
-
-    slug: str
-    name: str
-    per_instance: bool
-    figure: Figure
-
-
-@dataclass
-class _Sums:
-    """The running totals of a stack's figures, bottom up, with the entries behind them."""
-
-    startup_ms: float = 0.0
-    memory_each: float = 0.0
-    memory_once: float = 0.0
-    disk_each: float = 0.0
-    disk_once: float = 0.0
-    compute_left: float = 1.0
-    io_left: float = 1.0
-    startup: list[LedgerEntry] = field(default_factory=list)
-    memory: list[_Charge] = field(default_factory=list)
-    disk: list[_Charge] = field(default_factory=list)
-    compute: list[LedgerEntry] = field(default_factory=list)
-    io: list[LedgerEntry] = field(default_factory=list)
-
-    def add(self, layer: Layer, each: bool, disk_each: bool) -> None:
-        """Add one layer's figures; ``each``: it is created per instance; ``disk_each``: so is
-        its disk (not when it runs from an image every instance shares)."""
-        figures, slug, name = layer.figures, layer.slug, layer.name
-        if (figure := figures.startup_ms) is not None:
-            amount = figure.value if each else 0.0  # a shared layer is already running
-            self.startup_ms += amount
-            self.startup.append(LedgerEntry(slug, name, amount, each, figure, amount))
-        for figure, per in ((figures.memory_mb, each), (figures.shared_memory_mb, False)):
-            if figure is not None:
-                self.memory.append(_Charge(slug, name, per, figure))
-                if per:
-                    self.memory_each += figure.value
-                else:
-                    self.memory_once += figure.value
-        for figure, per in ((figures.disk_mb, disk_each), (figures.shared_disk_mb, False)):
-            if figure is not None:
-                self.disk.append(_Charge(slug, name, per, figure))
-                if per:
-                    self.disk_each += figure.value
-                else:
-                    self.disk_once += figure.value
-        if (figure := figures.compute_overhead) is not None:
-            amount = self.compute_left * figure.value  # this layer's share of what is lost
-            self.compute_left -= amount
-            self.compute.append(LedgerEntry(slug, name, amount, each, figure, amount))
-        if (figure := figures.io_overhead) is not None:
-            amount = self.io_left * figure.value
-            self.io_left -= amount
-            self.io.append(LedgerEntry(slug, name, amount, each, figure, amount))
+_VM_INSTANCERS = frozenset({"hypervisor", "hosted-hypervisor", "microvm", "vm-runtime"})
+"""Kinds of layer whose instances are VMs, each with its own virtual CPUs."""
+_NESTS = frozenset({"hypervisor", "hosted-hypervisor", "microvm", "vm-runtime"})
+"""Kinds of layer that need the processor's virtualization, and so nest inside another VM."""
+NESTED = "Nested virtualization"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,10 +124,12 @@ class _Plan:
     instancer: Layer | None
     hypervisor_type: int | None
     complete: bool
-    sums: _Sums
+    sums: Sums
     isolation: int | None
     isolation_label: str | None
     isolation_shares: str | None
+    density_cap: Figure | None
+    nested: int | None
 
 
 def _boundary(stack: tuple[str, ...]) -> int:
@@ -189,71 +144,86 @@ def _boundary(stack: tuple[str, ...]) -> int:
     return len(stack)
 
 
-def _resolved(stack: tuple[str, ...]) -> tuple[tuple[Layer, ...], int | None]:
-    """The stack's layers, a hypervisor as its type's variant, and that type."""
-    layers = []
-    hypervisor_type = None
-    for index, slug in enumerate(stack):
-        layer = LAYERS[slug]
-        if slug == "hypervisor":
-            hypervisor_type = 1 if stack[index - 1] == "hardware" else 2
-            layer = HYPERVISOR_TYPES[hypervisor_type]
-        layers.append(layer)
-    return tuple(layers), hypervisor_type
+def _nested(layers: tuple[Layer, ...]) -> int | None:
+    """The index of the lowest layer that virtualizes inside another VM, if any."""
+    for index, layer in enumerate(layers):
+        if layer.kind in _NESTS and any(below.kind in _NESTS for below in layers[:index]):
+            return index
+    return None
+
+
+def _add_nesting(sums: Sums, layers: tuple[Layer, ...], nested: int, boundary: int) -> None:
+    """Charge a VM inside a VM: the inner VM's boot takes longer (if it boots per instance),
+    and its compute and I/O lose more on top of both VMs' own overheads."""
+    layer = layers[nested]
+    inner = sum(
+        below.figures.startup_ms.value
+        for index, below in enumerate(layers)
+        if index >= max(nested, boundary) and below.figures.startup_ms is not None
+    )
+    factor = NESTING.startup_factor
+    sums.add_startup(layer.slug, NESTED, factor.value * inner, nested >= boundary, factor)
+    sums.add_overheads(
+        layer.slug, NESTED, nested >= boundary, NESTING.compute_overhead, NESTING.io_overhead
+    )
+
+
+def _cap(layers: tuple[Layer, ...], instancer: Layer | None) -> Figure | None:
+    """The tightest platform limit on the instances, from a layer in the stack that imposes
+    one on this kind of instancer (the kubelet on pods, Hyper-V on VMs)."""
+    if instancer is None:
+        return None
+    caps = [
+        layer.figures.density_cap
+        for layer in layers
+        if instancer.kind in layer.caps and layer.figures.density_cap is not None
+    ]
+    return min(caps, key=lambda figure: figure.value, default=None)
 
 
 @lru_cache(maxsize=4096)
 def _plan(stack: tuple[str, ...]) -> _Plan:
     """Add up a valid stack's figures, per instance and shared (cached, like ``rules.check``)."""
-    layers, hypervisor_type = _resolved(stack)
+    layers = tuple(LAYERS[slug] for slug in stack)
     boundary = _boundary(stack)
     instancer = (
         layers[boundary] if boundary < len(stack) and layers[boundary].creates_instances else None
     )
     # All instances run one read-only image: the disk of the layers above it is paid once.
     image_above = instancer is not None and instancer.copy_on_write
-    sums = _Sums()
+    sums = Sums()
     for index, layer in enumerate(layers):
         each = index >= boundary
         sums.add(layer, each, each and not (image_above and index > boundary))
+    nested = _nested(layers)
+    if nested is not None:
+        _add_nesting(sums, layers, nested, boundary)
     if instancer is not None:
         isolation, shares = instancer.isolation, instancer.shares
     else:  # plain processes on an OS
         isolation = 1 if any(layer.kind in OS_KINDS for layer in layers) else None
         shares = ""
     level = ISOLATION_LEVELS[isolation] if isolation is not None else None
+    types = [layer.hypervisor_type for layer in layers if layer.hypervisor_type is not None]
     return _Plan(
         layers=layers,
         per_instance=tuple(index >= boundary for index in range(len(stack))),
         instancer=instancer,
-        hypervisor_type=hypervisor_type,
+        hypervisor_type=types[-1] if types else None,
         complete=bool(_COMPLETE & set(stack)),
         sums=sums,
         isolation=isolation,
         isolation_label=level.label if level is not None else None,
         isolation_shares=(shares or level.shares) if level is not None else None,
+        density_cap=_cap(layers, instancer),
+        nested=nested,
     )
 
 
-def _scaled(charges: list[_Charge], instances: int) -> tuple[LedgerEntry, ...]:
-    """Ledger entries for memory or disk: per-instance figures times the instances."""
-    return tuple(
-        LedgerEntry(
-            charge.slug,
-            charge.name,
-            charge.figure.value * instances if charge.per_instance else charge.figure.value,
-            charge.per_instance,
-            charge.figure,
-            charge.figure.value,
-        )
-        for charge in charges
-    )
-
-
-def _density(plan: _Plan, host_memory_mb: int) -> tuple[int | None, int | None, Figure | None]:
-    """How many instances fit: by memory, after the platform's cap, and that cap."""
+def _density(plan: _Plan, host_memory_mb: int) -> tuple[int | None, int | None]:
+    """How many instances fit, after the platform's cap, and how many memory alone allows."""
     sums = plan.sums
-    cap = plan.instancer.figures.density_cap if plan.instancer is not None else None
+    cap = plan.density_cap
     spare = host_memory_mb - sums.memory_once
     if spare < 0:
         by_memory: int | None = 0
@@ -264,12 +234,24 @@ def _density(plan: _Plan, host_memory_mb: int) -> tuple[int | None, int | None, 
     density = by_memory
     if cap is not None:
         density = int(cap.value) if density is None else min(density, int(cap.value))
-    return density, by_memory, cap
+    return density, by_memory
 
 
-def _metrics(plan: _Plan, instances: int, host_memory_mb: int, io_intensity: float) -> Metrics:
-    sums = plan.sums
-    density, by_memory, cap = _density(plan, host_memory_mb)
+def _cpu(plan: _Plan, instances: int, host_cores: int) -> tuple[float, float | None, int | None]:
+    """Each busy instance's share of the host's cores, the virtual CPUs that bound it (VMs only),
+    and how many VMs the cores allow at the scheduler's default allocation ratio."""
+    share = host_cores / instances
+    if plan.instancer is None or plan.instancer.kind not in _VM_INSTANCERS:
+        return share, None, None  # a process or container may use every core: no per-core cap
+    vcpus = CPU.vcpus_per_vm.value
+    by_cpu = math.floor(host_cores * CPU.allocation_ratio.value / vcpus)
+    return min(share, vcpus), vcpus, by_cpu
+
+
+def _metrics(plan: _Plan, settings: Settings) -> Metrics:
+    sums, instances, w = plan.sums, settings.instances, settings.io_intensity
+    density, by_memory = _density(plan, settings.host_memory_mb)
+    cpu_share, vcpus, by_cpu = _cpu(plan, instances, settings.host_cores)
     return Metrics(
         per_instance=plan.per_instance,
         instancer=plan.instancer.slug if plan.instancer is not None else None,
@@ -283,18 +265,22 @@ def _metrics(plan: _Plan, instances: int, host_memory_mb: int, io_intensity: flo
         disk_total_mb=sums.disk_once + sums.disk_each * instances,
         compute_overhead=1.0 - sums.compute_left,
         io_overhead=1.0 - sums.io_left,
-        throughput=sums.compute_left ** (1.0 - io_intensity) * sums.io_left**io_intensity,
+        throughput=sums.compute_left ** (1.0 - w) * sums.io_left**w,
         isolation=plan.isolation,
         isolation_label=plan.isolation_label,
         isolation_shares=plan.isolation_shares,
         density=density,
         density_by_memory=by_memory,
-        density_cap=cap,
+        density_cap=plan.density_cap,
         fits=density is None or instances <= density,
+        cpu_per_instance=cpu_share,
+        vcpus_per_instance=vcpus,
+        density_by_cpu=by_cpu,
+        nested=plan.nested is not None,
         ledger=Ledger(
             startup_ms=tuple(sums.startup),
-            memory_mb=_scaled(sums.memory, instances),
-            disk_mb=_scaled(sums.disk, instances),
+            memory_mb=scaled(sums.memory, instances),
+            disk_mb=scaled(sums.disk, instances),
             compute_overhead=tuple(sums.compute),
             io_overhead=tuple(sums.io),
         ),
@@ -315,56 +301,76 @@ def _crowded(metrics: Metrics, instances: int, host_memory_mb: int) -> Note:
     return Note(None, None, messages.capped(int(cap.value), cap.note))
 
 
+def _settings(
+    instances: int,
+    host_memory_mb: int,
+    host_cores: int,
+    workload: str,
+    io_intensity: float | None,
+) -> Settings:
+    if workload not in WORKLOADS:
+        raise ValueError(f"workload must be one of {', '.join(WORKLOADS)}, not {workload!r}")
+    if io_intensity is None:
+        io_intensity = WORKLOADS[workload].io_intensity.value
+    check_settings(instances, host_memory_mb, host_cores, io_intensity)
+    return Settings(instances, host_memory_mb, host_cores, workload, io_intensity)
+
+
 def simulate(
     stack: Sequence[str],
     instances: int = DEFAULT_INSTANCES,
     host_memory_mb: int = DEFAULT_HOST_MEMORY_MB,
     host_cores: int = DEFAULT_HOST_CORES,
-    io_intensity: float = DEFAULT_IO_INTENSITY,
+    io_intensity: float | None = None,
+    workload: str = DEFAULT_WORKLOAD,
 ) -> Result:
     """What running ``instances`` copies of the application on ``stack`` costs on one host.
 
-    Never raises for a bad stack: the result then has the problems and no metrics. Raises
-    ``ValueError`` for a setting outside the bounds in ``simulator.limits``. ``host_cores`` is
-    checked and recorded; no figure in the catalogue depends on it yet.
+    ``workload`` (a slug of ``WORKLOADS``) sets how much of the application's time goes to I/O;
+    ``io_intensity`` overrides it with a number from 0 to 1. Never raises for a bad stack: the
+    result then has the problems and no metrics. Raises ``ValueError`` for a setting outside the
+    bounds in ``simulator.limits`` or an unknown workload.
     """
-    check_settings(instances, host_memory_mb, host_cores, io_intensity)
+    settings = _settings(instances, host_memory_mb, host_cores, workload, io_intensity)
     stack = tuple(stack)
     problems, notes = check(stack)
-    settings = {
-        "instances": instances,
-        "host_memory_mb": host_memory_mb,
-        "host_cores": host_cores,
-        "io_intensity": io_intensity,
-    }
     if problems:
         layers = tuple(LAYERS.get(slug) for slug in stack)
         complete = bool(_COMPLETE & set(stack))
-        return Result(stack, layers, problems, notes, complete, **settings)
+        return Result(stack, layers, problems, notes, complete, settings)
     plan = _plan(stack)
-    metrics = _metrics(plan, instances, host_memory_mb, io_intensity)
+    metrics = _metrics(plan, settings)
     if not metrics.fits:
         notes += (_crowded(metrics, instances, host_memory_mb),)
     if not plan.complete:
         notes += (Note(None, None, messages.NO_APPLICATION),)
-    return Result(stack, plan.layers, (), notes, plan.complete, **settings, metrics=metrics)
+    return Result(stack, plan.layers, (), notes, plan.complete, settings, metrics)
+
+
+def cited(result: Result) -> tuple[Figure, ...]:
+    """Every catalogue figure a valid result's metrics rest on."""
+    if result.metrics is None:
+        return ()
+    metrics = result.metrics
+    figures = [entry.figure for entry in metrics.ledger.entries()]
+    if metrics.density_cap is not None:
+        figures.append(metrics.density_cap)
+    if metrics.vcpus_per_instance is not None:
+        figures += [CPU.vcpus_per_vm, CPU.allocation_ratio]
+    figures.append(WORKLOADS[result.workload].io_intensity)
+    return tuple(figures)
 
 
 def sources(result: Result) -> tuple[Source, ...]:
-    """The distinct sources behind a result's figures, in numeric order (S1, S2, … S35)."""
-    if result.metrics is None:
-        return ()
-    figures = [entry.figure for entry in result.metrics.ledger.entries()]
-    if result.metrics.density_cap is not None:
-        figures.append(result.metrics.density_cap)
-    found = {figure.source.id: figure.source for figure in figures if figure.source is not None}
+    """The distinct sources behind a result's figures, in numeric order (S1, S2, …)."""
+    found = {figure.source.id: figure.source for figure in cited(result) if figure.source}
     return tuple(sorted(found.values(), key=lambda source: source.number))
 
 
 # --- Comparing ----------------------------------------------------------------------------------
 
 _COUNTERPARTS = {preset.layers: PRESETS[preset.counterpart].layers for preset in PRESETS.values()}
-_VM_KINDS = frozenset({"hypervisor", "microvm", "vm-runtime", "unikernel"})
+_VM_KINDS = _VM_INSTANCERS | {"unikernel"}
 
 
 def counterpart_of(stack: Sequence[str]) -> tuple[str, ...]:

@@ -13,11 +13,11 @@ import math
 from dataclasses import dataclass
 
 from simulator import units
-from simulator.catalogue import LAYERS
+from simulator.catalogue import CPU, LAYERS, WORKLOADS
 from simulator.engine import LedgerEntry, Metrics, Result
 from simulator.metrics import EXPLAINED
 
-__all__ = ["Change", "explain_change"]
+__all__ = ["Change", "cpu_share", "explain_change"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,12 @@ def _settings_changed(before: Result, after: Result) -> list[str]:
         changes.append(f"instances {before.instances:,} → {after.instances:,}")
     if before.host_memory_mb != after.host_memory_mb:
         changes.append(f"host memory {before.host_memory_mb:,} → {after.host_memory_mb:,} MB")
+    if before.host_cores != after.host_cores:
+        changes.append(f"host cores {before.host_cores:,} → {after.host_cores:,}")
+    if before.workload != after.workload:
+        changes.append(
+            f"workload {WORKLOADS[before.workload].name} → {WORKLOADS[after.workload].name}"
+        )
     if before.io_intensity != after.io_intensity:
         changes.append(
             f"I/O intensity {units.percent(before.io_intensity)} → "
@@ -152,6 +158,40 @@ def _amounts(before: Result, after: Result) -> list[Change]:
     return changes
 
 
+def _cpu(before: Result, after: Result) -> list[Change]:
+    """The CPU share each busy instance gets, and the VMs the cores allow, when they moved."""
+    assert before.metrics is not None and after.metrics is not None
+    old, new = before.metrics.cpu_per_instance, after.metrics.cpu_per_instance
+    changes = []
+    if _moved(old, new):
+        cause = "; ".join(_settings_changed(before, after)) or "the instances are now VMs"
+        text = f"CPU per busy instance {units.cores(old)} → {units.cores(new)}: {cause}"
+        changes.append(Change("cpu_per_instance", new - old, text))
+    return changes
+
+
+def cpu_share(result: Result) -> str:
+    """How the host's cores are shared among the instances, in a sentence for the ledger."""
+    metrics = result.metrics
+    assert metrics is not None
+    cores, instances = units.cores(result.host_cores), units.count(result.instances)
+    share = units.cores(metrics.cpu_per_instance)
+    if metrics.vcpus_per_instance is None:
+        return (
+            f"{cores} shared by {instances} instances: {share} each when all are busy. A "
+            "process or container without a CPU limit may use every core, and Kubernetes sets "
+            "no per-core pod limit by default (podsPerCore 0, S67)."
+        )
+    ratio, source = CPU.allocation_ratio, CPU.allocation_ratio.source
+    assert source is not None
+    return (
+        f"{cores} shared by {instances} VMs of {units.number(metrics.vcpus_per_instance)} vCPU: "
+        f"{share} each when all are busy. At {units.number(ratio.value)} vCPUs per core, the "
+        f"default of OpenStack's scheduler ({source.id}, {source.year}), the cores allow "
+        f"{units.count(metrics.density_by_cpu or 0)} VMs."
+    )
+
+
 def _levels(before: Metrics, after: Metrics) -> list[Change]:
     """Isolation, density and the hypervisor's type, when both results have one."""
     changes = []
@@ -185,4 +225,4 @@ def explain_change(before: Result | None, after: Result) -> tuple[Change, ...]:
             f"native: {cause}"
         )
         changes.append(Change("throughput", new - old, text))
-    return (*changes, *_levels(before.metrics, after.metrics))
+    return (*changes, *_cpu(before, after), *_levels(before.metrics, after.metrics))

@@ -93,6 +93,14 @@ def cores_field(**kwargs) -> forms.IntegerField:
     return whole_number("Host cores", engine.MIN_HOST_CORES, engine.MAX_HOST_CORES, **kwargs)
 
 
+def workload_field(**kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=[(slug, workload.name) for slug, workload in engine.WORKLOADS.items()],
+        error_messages={"invalid_choice": "Choose one of the workloads listed."},
+        **kwargs,
+    )
+
+
 class SimulatorForm(forms.Form):
     """What the simulator page and API read from the query string. ``memory`` arrives in GB
     and leaves ``cleaned_data`` in MB."""
@@ -103,6 +111,7 @@ class SimulatorForm(forms.Form):
     instances = instances_field(required=False)
     memory = memory_field(required=False)
     cores = cores_field(required=False)
+    workload = workload_field(required=False)
     add = LayerField(required=False)
     preset = PresetField(required=False)
 
@@ -133,14 +142,16 @@ class HostForm(forms.Form):
     instances = instances_field(label="Instances to run")
     memory = memory_field(label="Host memory (GB)")
     cores = cores_field(label="Host cores")
+    workload = workload_field(label="Workload")
 
     @classmethod
-    def showing(cls, instances: int, host_memory_mb: int, cores: int) -> "HostForm":
+    def showing(cls, instances: int, host_memory_mb: int, cores: int, workload: str) -> "HostForm":
         return cls(
             label_suffix="",
             initial={
                 "instances": instances,
                 "memory": host_memory_mb // MB_PER_GB,
                 "cores": cores,
+                "workload": workload,
             },
         )

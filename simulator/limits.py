@@ -18,8 +18,9 @@ CHALLENGE_SLOTS = 8
 MIN_INSTANCES, MAX_INSTANCES, DEFAULT_INSTANCES = 1, 100_000, 10
 MIN_HOST_MEMORY_MB, MAX_HOST_MEMORY_MB, DEFAULT_HOST_MEMORY_MB = 1024, 4_194_304, 16_384
 MIN_HOST_CORES, MAX_HOST_CORES, DEFAULT_HOST_CORES = 1, 1024, 8
-# How much of the workload's time goes to I/O rather than computing.
-MIN_IO_INTENSITY, MAX_IO_INTENSITY, DEFAULT_IO_INTENSITY = 0.0, 1.0, 0.3
+# How much of the workload's time goes to I/O rather than computing (the catalogue's workloads
+# set it).
+MIN_IO_INTENSITY, MAX_IO_INTENSITY = 0.0, 1.0
 
 
 def _check_int(name: str, value: int, low: int, high: int) -> None:

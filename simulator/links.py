@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from simulator.catalogue import PRESETS
+from simulator.engine import DEFAULT_WORKLOAD
 from simulator.limits import DEFAULT_HOST_CORES, DEFAULT_HOST_MEMORY_MB, DEFAULT_INSTANCES
 from simulator.units import MB_PER_GB
 
@@ -25,6 +26,7 @@ def query(
     instances: int = DEFAULT_INSTANCES,
     host_memory_mb: int = DEFAULT_HOST_MEMORY_MB,
     host_cores: int = DEFAULT_HOST_CORES,
+    workload: str = DEFAULT_WORKLOAD,
     prev: Sequence[str] | None = None,
 ) -> list[tuple[str, str]]:
     """A simulator state as query parameters, leaving out what is at its default."""
@@ -37,6 +39,8 @@ def query(
         pairs.append(("memory", str(host_memory_mb // MB_PER_GB)))
     if host_cores != DEFAULT_HOST_CORES:
         pairs.append(("cores", str(host_cores)))
+    if workload != DEFAULT_WORKLOAD:
+        pairs.append(("workload", workload))
     if prev is not None and tuple(prev) != tuple(stack):
         pairs.append(("prev", ",".join(prev)))
     return pairs
@@ -49,6 +53,7 @@ def simulator_url(
     instances: int = DEFAULT_INSTANCES,
     host_memory_mb: int = DEFAULT_HOST_MEMORY_MB,
     host_cores: int = DEFAULT_HOST_CORES,
+    workload: str = DEFAULT_WORKLOAD,
     prev: Sequence[str] | None = None,
 ) -> str:
     """The simulator page showing this state."""
@@ -59,6 +64,7 @@ def simulator_url(
             instances=instances,
             host_memory_mb=host_memory_mb,
             host_cores=host_cores,
+            workload=workload,
             prev=prev,
         )
     )

@@ -25,7 +25,8 @@ class Metric:
     ``format`` writes a value for a learner; ``better`` says which way is an improvement.
     ``phrase`` names it inside a sentence ("memory per instance"); ``ledger`` names the ledger
     that explains it, and ``each_only`` says that only per-instance entries count towards it.
-    ``on_page`` puts it in the page's list of figures.
+    ``on_page`` puts it in the page's list of figures; ``none_text`` is shown where the metric
+    does not apply to the stack.
     """
 
     name: str
@@ -37,10 +38,11 @@ class Metric:
     ledger: str | None = None
     each_only: bool = False
     on_page: bool = True
+    none_text: str = "n/a"
 
     def text(self, value: float | None) -> str:
-        """The value as the page shows it; "n/a" where there is nothing to measure yet."""
-        return "n/a" if value is None else self.format(value)
+        """The value as the page shows it; ``none_text`` where the metric does not apply."""
+        return self.none_text if value is None else self.format(value)
 
 
 _METRICS = (
@@ -91,6 +93,15 @@ _METRICS = (
     Metric("throughput", "Throughput vs. native", "", units.percent, HIGHER),
     Metric("isolation", "Isolation level", "", units.level, HIGHER),
     Metric("density", "Instances that fit", "instances", units.count, HIGHER),
+    Metric("cpu_per_instance", "CPU per busy instance", "cores", units.cores, HIGHER),
+    Metric(
+        "density_by_cpu",
+        "VMs the cores allow",
+        "instances",
+        units.count,
+        HIGHER,
+        none_text="no per-core limit",
+    ),
 )
 
 METRICS: Mapping[str, Metric] = MappingProxyType({metric.name: metric for metric in _METRICS})

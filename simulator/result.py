@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from simulator.catalogue import Figure, Layer
 from simulator.rules import Note, Problem
 
-__all__ = ["Ledger", "LedgerEntry", "Metrics", "Result"]
+__all__ = ["Ledger", "LedgerEntry", "Metrics", "Result", "Settings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,11 @@ class Metrics:
     for the result's ``instances``. ``throughput`` is relative to native (1.0). ``density`` is how
     many instances fit on the host: ``density_by_memory`` limited by ``density_cap`` (a platform
     limit, with its source); ``None`` when nothing is paid per instance and no cap applies.
-    ``fits`` says whether the instances fit.
+    ``fits`` says whether the instances fit. ``cpu_per_instance`` is the share of the host's
+    cores each instance gets when all are busy, at most its ``vcpus_per_instance`` for a VM;
+    ``density_by_cpu`` is how many VMs the cores allow at a cloud scheduler's default
+    overcommit (``None`` for containers and processes, which have no per-core limit by default).
+    ``nested`` says a VM runs inside another VM, and pays for it in the ledger.
     """
 
     per_instance: tuple[bool, ...]
@@ -89,6 +93,10 @@ class Metrics:
     density_by_memory: int | None
     density_cap: Figure | None
     fits: bool
+    cpu_per_instance: float
+    vcpus_per_instance: float | None
+    density_by_cpu: int | None
+    nested: bool
     ledger: Ledger
 
     @property
@@ -104,11 +112,24 @@ class Metrics:
 
 
 @dataclass(frozen=True, slots=True)
+class Settings:
+    """The host and workload a stack is simulated on: ``instances`` copies of the application
+    on a host with ``host_memory_mb`` of memory and ``host_cores`` cores, the application being
+    a ``workload`` that spends ``io_intensity`` (0 to 1) of its time on I/O."""
+
+    instances: int
+    host_memory_mb: int
+    host_cores: int
+    workload: str
+    io_intensity: float
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """A stack, its verdict and, when it can run, its metrics.
 
     ``layers`` lines up with ``stack`` (``None`` for a slug the catalogue does not know).
-    ``complete`` is False while the stack has no application yet; its metrics are still worked
+    ``complete`` is False while the stack runs no program yet; its metrics are still worked
     out. ``metrics`` is ``None`` when the stack cannot run (see ``problems``).
     """
 
@@ -117,12 +138,29 @@ class Result:
     problems: tuple[Problem, ...]
     notes: tuple[Note, ...]
     complete: bool
-    instances: int
-    host_memory_mb: int
-    host_cores: int
-    io_intensity: float
+    settings: Settings
     metrics: Metrics | None = field(default=None)
 
     @property
     def valid(self) -> bool:
         return self.metrics is not None
+
+    @property
+    def instances(self) -> int:
+        return self.settings.instances
+
+    @property
+    def host_memory_mb(self) -> int:
+        return self.settings.host_memory_mb
+
+    @property
+    def host_cores(self) -> int:
+        return self.settings.host_cores
+
+    @property
+    def workload(self) -> str:
+        return self.settings.workload
+
+    @property
+    def io_intensity(self) -> float:
+        return self.settings.io_intensity

@@ -18,7 +18,7 @@ from simulator import messages
 from simulator.catalogue import LAYERS, Layer
 from simulator.limits import MAX_LAYERS
 
-__all__ = ["NOTES", "RULES", "Note", "Problem", "check"]
+__all__ = ["NOTES", "RULES", "Note", "Problem", "application_problem", "check"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,8 @@ class Note:
 Rule = Callable[[Layer, Layer], str | None]
 
 OS_KINDS = frozenset({"host-os", "guest-os"})
-VMM_KINDS = frozenset({"hypervisor", "microvm"})
+VMM_KINDS = frozenset({"hypervisor", "hosted-hypervisor", "microvm"})
+HYPERVISOR_KINDS = frozenset({"hypervisor", "hosted-hypervisor"})
 CONTAINER_KINDS = frozenset({"container-runtime", "sandbox-runtime", "vm-runtime"})
 
 
@@ -85,13 +86,24 @@ def _hypervisor(layer: Layer, below: Layer) -> str | None:
     if below.kind == "hardware" or _is_os(below):
         return None
     return (
-        "A hypervisor runs directly on the Hardware (type 1) or on a host OS (type 2): "
-        f"move it down, or put an OS between {below.name} and {layer.name}."
+        "A type-1 hypervisor runs directly on the Hardware or as part of a host OS's kernel "
+        f"(KVM in Linux): move it down, or put an OS between {below.name} and {layer.name}."
+    )
+
+
+def _hosted_hypervisor(layer: Layer, below: Layer) -> str | None:
+    if below.kind == "host-os":
+        return None
+    return (
+        f"A {layer.name} is an application on a desktop OS: put a host OS directly beneath it, "
+        f"not {below.name}."
     )
 
 
 def _guest_os(layer: Layer, below: Layer) -> str | None:
-    if below.kind == "hypervisor" or (below.kind == "microvm" and layer.slug == "guest-os-minimal"):
+    if below.kind in HYPERVISOR_KINDS or (
+        below.kind == "microvm" and layer.slug == "guest-os-minimal"
+    ):
         return None
     if below.kind == "microvm":
         return (
@@ -112,8 +124,17 @@ def _microvm(layer: Layer, below: Layer) -> str | None:
     )
 
 
+def _orchestrator(layer: Layer, below: Layer) -> str | None:
+    if _linux_kernel(below):
+        return None
+    return (
+        f"The {layer.name} runs on a Linux node here: put a Linux OS directly beneath it. "
+        "Kubernetes also has Windows nodes, for Windows containers, which this palette lacks."
+    )
+
+
 def _container_runtime(layer: Layer, below: Layer) -> str | None:
-    if _linux_kernel(below):  # in a guest too; Kata then needs nested virtualization
+    if _linux_kernel(below) or below.kind == "orchestrator":  # Kata in a guest: nested
         return None
     if below.kind == "host-os":  # a Windows host
         if layer.kind == "container-runtime":
@@ -164,8 +185,13 @@ def _app(layer: Layer, below: Layer) -> str | None:
             "An application needs an operating system: add a host OS between Hardware and "
             "Application."
         )
+    if below.kind == "orchestrator":
+        return (
+            f"The {below.name} runs no application itself: it asks a container runtime to start "
+            "pods. Add one between them."
+        )
     if below.kind in VMM_KINDS:
-        guest = "a guest OS" if below.kind == "hypervisor" else _name("guest-os-minimal")
+        guest = "a guest OS" if below.kind in HYPERVISOR_KINDS else _name("guest-os-minimal")
         return f"An application can't run on the {below.name} directly: add {guest} between them."
     return f"An application needs an OS or a runtime directly beneath it, not {below.name}."
 
@@ -174,7 +200,9 @@ RULES: dict[str, Rule] = {
     "hardware": _hardware,
     "host-os": _host_os,
     "hypervisor": _hypervisor,
+    "hosted-hypervisor": _hosted_hypervisor,
     "guest-os": _guest_os,
+    "orchestrator": _orchestrator,
     "microvm": _microvm,
     "container-runtime": _container_runtime,
     "sandbox-runtime": _container_runtime,
@@ -203,14 +231,27 @@ def _hypervisor_note(layer: Layer, below: Layer) -> str | None:
         return _nested("A hypervisor inside a VM")(layer, below)
     if below.kind != "host-os":
         return None
-    practice = (
-        "Linux with KVM counts as type 1: KVM is part of the Linux kernel"
-        if below.family == "linux"
-        else "Hyper-V slips beneath Windows once enabled and behaves as type 1"
-    )
+    if below.family == "linux":
+        return (
+            "On Linux the hypervisor is KVM, part of the Linux kernel, so this host OS is the "
+            "hypervisor's own: type 1 in practice, with KVM's figures."
+        )
     return (
-        "Type 2 here, because it runs on a host OS, so the simulator uses type-2 figures. In "
-        f"practice {practice}."
+        "On Windows the hypervisor is Hyper-V: once enabled it slips beneath Windows, which "
+        "becomes its first VM, so it is type 1 in practice."
+    )
+
+
+def _hosted_hypervisor_note(layer: Layer, below: Layer) -> str | None:
+    if below.family == "windows":
+        return (
+            "With Hyper-V or virtualization-based security enabled, Windows keeps the processor's "
+            "virtualization for itself, and VirtualBox and Workstation run their VMs through "
+            "Hyper-V's Windows Hypervisor Platform."
+        )
+    return (
+        "A desktop hypervisor runs as an application on its host OS (with its own kernel "
+        "driver), so its VMs pay the host OS's scheduling and the application's overhead."
     )
 
 
@@ -232,6 +273,27 @@ def _containers_note(layer: Layer, below: Layer) -> str | None:
     )
 
 
+UNIKERNEL_PROGRAM = (
+    "A unikernel runs the one program built into its image, such as NGINX or Redis compiled with "
+    "Unikraft: a single process that cannot fork or start other programs, with no shell. It is "
+    "not this course's Node.js service, and it cannot run a CI job's compilers and scripts."
+)
+
+
+def _unikernel_note(layer: Layer, below: Layer) -> str | None:
+    return UNIKERNEL_PROGRAM
+
+
+def application_problem(stack: tuple[str, ...]) -> str | None:
+    """Why ``stack`` does not run the course's application (the Node.js service), or ``None``
+    when it does. A stack that cannot run at all is ``check``'s business, not this."""
+    if "app" in stack:
+        return None
+    if "unikernel" in stack:
+        return UNIKERNEL_PROGRAM
+    return messages.NO_APPLICATION
+
+
 def _app_note(layer: Layer, below: Layer) -> str | None:
     if below.kind != "wasm-runtime":
         return None
@@ -240,9 +302,11 @@ def _app_note(layer: Layer, below: Layer) -> str | None:
 
 NOTES: dict[str, Rule] = {
     "hypervisor": _hypervisor_note,
+    "hosted-hypervisor": _hosted_hypervisor_note,
     "vm-runtime": _nested("Kata starts a VM for each container, so inside a guest OS it"),
     "sandbox-runtime": _gvisor_note,
     "container-runtime": _containers_note,
+    "unikernel": _unikernel_note,
     "app": _app_note,
 }
 """For some kinds of layer: a caveat about a placement that works, or None."""

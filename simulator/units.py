@@ -53,6 +53,11 @@ def percent(fraction: float, digits: int = 0) -> str:
     return f"{fraction * 100:,.{digits}f}%"
 
 
+def cores(value: float) -> str:
+    """A number of processor cores, whole or shared: 8 cores · 0.8 core · 1 core."""
+    return f"{number(value)} core" + ("" if value <= 1 else "s")
+
+
 def count(value: int) -> str:
     """A whole number of things: 1,024."""
     return f"{value:,}"

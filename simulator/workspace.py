@@ -20,6 +20,7 @@ class State:
     instances: int = engine.DEFAULT_INSTANCES
     host_memory_mb: int = engine.DEFAULT_HOST_MEMORY_MB
     cores: int = engine.DEFAULT_HOST_CORES
+    workload: str = engine.DEFAULT_WORKLOAD
     compare: tuple[str, ...] = ()
     prev: tuple[str, ...] | None = None
 
@@ -30,6 +31,7 @@ class State:
             instances=form.value("instances", engine.DEFAULT_INSTANCES),
             host_memory_mb=form.value("memory", engine.DEFAULT_HOST_MEMORY_MB),
             cores=form.value("cores", engine.DEFAULT_HOST_CORES),
+            workload=form.value("workload", "") or engine.DEFAULT_WORKLOAD,
             compare=form.value("compare", ()),
             prev=form.value("prev", None),
         )
@@ -47,6 +49,7 @@ class State:
             instances=self.instances,
             host_memory_mb=self.host_memory_mb,
             host_cores=self.cores,
+            workload=self.workload,
             prev=self.prev,
         )
 
@@ -57,6 +60,7 @@ class State:
             instances=self.instances,
             host_memory_mb=self.host_memory_mb,
             host_cores=self.cores,
+            workload=self.workload,
             prev=self.prev,
         )
 
@@ -70,6 +74,7 @@ class State:
             instances=self.instances,
             host_memory_mb=self.host_memory_mb,
             host_cores=self.cores,
+            workload=self.workload,
         )
 
 
@@ -297,7 +302,9 @@ def build(state: State) -> dict:
         "caveat": engine.ISOLATION_CAVEAT,
         "no_application": messages.NO_APPLICATION,
         "host_memory": units.gigabytes(state.host_memory_mb),
-        "host_form": HostForm.showing(state.instances, state.host_memory_mb, state.cores),
+        "host_form": HostForm.showing(
+            state.instances, state.host_memory_mb, state.cores, state.workload
+        ),
         "cap_note": cap_note(result),
     }
     if state.compare:

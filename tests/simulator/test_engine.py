@@ -1,3 +1,4 @@
+import itertools
 import math
 import subprocess
 import sys
@@ -7,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulator.boot import boot_timeline
+from simulator.catalogue import NESTING, WORKLOADS
 from simulator.engine import (
-    HYPERVISOR_TYPES,
     LAYERS,
     MAX_HOST_CORES,
     MAX_HOST_MEMORY_MB,
@@ -21,12 +23,13 @@ from simulator.engine import (
     MIN_IO_INTENSITY,
     PRESETS,
     SOURCES,
+    application_problem,
     counterpart_of,
     simulate,
     sources,
     validate,
 )
-from simulator.explain import explain_change
+from simulator.explain import cpu_share, explain_change
 from simulator.metrics import CONSTRAINTS, EXPLAINED, METRICS
 from simulator.rules import RULES
 
@@ -36,15 +39,14 @@ CONTAINER = PRESETS["container"].layers
 VM = PRESETS["vm"].layers
 TYPE1_VM = PRESETS["type1-vm"].layers
 CONTAINERS_IN_VM = PRESETS["containers-in-vm"].layers
+DESKTOP_VM = PRESETS["desktop-vm"].layers
+KUBERNETES = PRESETS["kubernetes"].layers
+NESTED_VM = ("hardware", "hypervisor", "guest-os", "hypervisor", "guest-os", "app")
 
 
 def value(slug: str, figure: str) -> float:
     """A figure as the catalogue gives it, for the layer as a learner picks it."""
     return getattr(LAYERS[slug].figures, figure).value
-
-
-def type2(figure: str) -> float:
-    return getattr(HYPERVISOR_TYPES[2].figures, figure).value
 
 
 def problem_at(stack, index):
@@ -68,6 +70,9 @@ CORE_MODULES = [
     "simulator.messages",
     "simulator.limits",
     "simulator.result",
+    "simulator.model",
+    "simulator.boot",
+    "simulator.sums",
 ]
 
 
@@ -164,39 +169,62 @@ class TestOperatingSystems:
 
 
 class TestHypervisors:
-    """A hypervisor directly on Hardware is type 1; on a host OS it is type 2, and the type-2
-    figures apply. Anywhere else it is misplaced."""
+    """A type-1 hypervisor runs on the Hardware or as part of a host OS's kernel: the article's
+    VM stack (Linux with a hypervisor) is KVM, type 1 in practice, with KVM's figures. A type-2
+    hypervisor (VirtualBox, VMware Workstation) is a separate choice, an application on a host
+    OS, with its own figures."""
 
     def test_it_calls_a_hypervisor_on_hardware_type_1(self):
         result = simulate(TYPE1_VM)
         assert result.metrics.hypervisor_type == 1
-        assert result.layers[1].name == HYPERVISOR_TYPES[1].name
+        assert result.layers[1].name == "Hypervisor (type 1)"
 
-    def test_it_calls_a_hypervisor_on_a_host_os_type_2(self):
-        assert simulate(VM).metrics.hypervisor_type == 2
-        assert simulate(PRESETS["linux-containers-on-windows"].layers).metrics.hypervisor_type == 2
+    def test_the_article_s_vm_stack_is_kvm_type_1_with_kvm_s_figures(self):
+        metrics = simulate(VM).metrics
+        assert metrics.hypervisor_type == 1
+        assert metrics.compute_overhead == pytest.approx(value("hypervisor", "compute_overhead"))
+        assert metrics.memory_shared_mb == value("host-os", "shared_memory_mb")
+        assert metrics.disk_shared_mb == 0
 
-    def test_it_uses_type_2_figures_for_a_type_2_hypervisor(self):
-        result = simulate(VM)
-        assert result.metrics.compute_overhead == pytest.approx(type2("compute_overhead"))
-        assert result.metrics.memory_shared_mb == value("host-os", "shared_memory_mb") + type2(
-            "shared_memory_mb"
+    def test_hyper_v_under_docker_desktop_is_type_1_too(self):
+        stack = PRESETS["linux-containers-on-windows"].layers
+        assert simulate(stack).metrics.hypervisor_type == 1
+
+    def test_a_desktop_hypervisor_is_type_2_with_its_own_figures(self):
+        metrics = simulate(DESKTOP_VM).metrics
+        assert metrics.hypervisor_type == 2
+        compute = value("hypervisor-type2", "compute_overhead")
+        assert compute > value("hypervisor", "compute_overhead")
+        assert metrics.compute_overhead == pytest.approx(compute)
+        assert metrics.memory_shared_mb == value("host-os-windows", "shared_memory_mb") + value(
+            "hypervisor-type2", "shared_memory_mb"
         )
-        assert result.metrics.disk_shared_mb == type2("shared_disk_mb")
+        assert metrics.disk_shared_mb == value("hypervisor-type2", "shared_disk_mb")
+
+    def test_a_desktop_hypervisor_needs_a_host_os(self):
+        problem = problem_at(["hardware", "hypervisor-type2", "guest-os", "app"], 1)
+        assert "application on a desktop OS" in problem.message
+        assert "put a host OS directly beneath it" in problem.message
 
     def test_it_keeps_the_per_vm_figures_for_both_types(self):
         per_vm = value("hypervisor", "memory_mb")
-        assert HYPERVISOR_TYPES[2].figures.memory_mb.value == per_vm
+        assert value("hypervisor-type2", "memory_mb") == per_vm
         expected = per_vm + value("guest-os", "memory_mb") + value("app", "memory_mb")
         assert simulate(VM).metrics.memory_per_instance_mb == expected
         assert simulate(TYPE1_VM).metrics.memory_per_instance_mb == expected
 
-    def test_it_notes_that_linux_with_kvm_counts_as_type_1(self):
-        assert any("Linux with KVM counts as type 1" in note for note in notes_of(VM))
+    def test_it_notes_that_kvm_is_part_of_the_linux_kernel(self):
+        assert any("KVM, part of the Linux kernel" in note for note in notes_of(VM))
+        windows = ["hardware", "host-os-windows", "hypervisor", "guest-os", "app"]
+        assert any("Hyper-V" in note and "type 1" in note for note in notes_of(windows))
+
+    def test_it_notes_that_type_2_on_windows_goes_through_hyper_v(self):
+        assert any("Windows Hypervisor Platform" in note for note in notes_of(DESKTOP_VM))
 
     def test_it_rejects_a_hypervisor_on_a_container_runtime(self):
         problem = problem_at(["hardware", "host-os", "container-runtime", "hypervisor"], 3)
-        assert "type 1" in problem.message and "type 2" in problem.message
+        assert "directly on the Hardware" in problem.message
+        assert "KVM in Linux" in problem.message
 
     def test_it_notes_nested_virtualization_for_a_hypervisor_in_a_guest(self):
         stack = ["hardware", "hypervisor", "guest-os", "hypervisor", "guest-os", "app"]
@@ -250,7 +278,7 @@ class TestContainerRuntimes:
     def test_it_rejects_a_container_runtime_directly_on_a_hypervisor(self):
         problem = problem_at(["hardware", "hypervisor", "container-runtime", "app"], 2)
         assert "needs a Linux kernel" in problem.message
-        assert "add a Linux OS between Hypervisor and Container runtime" in problem.message
+        assert "add a Linux OS between Hypervisor (type 1) and Container runtime" in problem.message
 
     def test_it_rejects_linux_containers_on_a_windows_host(self):
         problem = problem_at(["hardware", "host-os-windows", "container-runtime", "app"], 2)
@@ -289,7 +317,7 @@ class TestSandboxedRuntimes:
     def test_it_rejects_kata_on_windows(self):
         problem = problem_at(["hardware", "host-os-windows", "kata", "app"], 2)
         assert problem.message == (
-            "The VM-per-container runtime needs Linux beneath it, not Windows: use Host OS (Linux)."
+            "The VM-per-pod runtime needs Linux beneath it, not Windows: use Host OS (Linux)."
         )
 
     def test_it_notes_nested_virtualization_for_kata_in_a_guest(self):
@@ -359,7 +387,8 @@ class TestApplications:
     def test_it_rejects_an_application_on_a_hypervisor(self):
         problem = problem_at(["hardware", "hypervisor", "app"], 2)
         assert problem.message == (
-            "An application can't run on the Hypervisor directly: add a guest OS between them."
+            "An application can't run on the Hypervisor (type 1) directly: add a guest OS "
+            "between them."
         )
 
     def test_it_rejects_anything_on_top_of_an_application(self):
@@ -471,7 +500,8 @@ class TestOverheadsAndThroughput:
     @pytest.mark.parametrize("w", [0.0, 0.3, 1.0])
     def test_throughput_weighs_compute_and_io_by_io_intensity(self, w):
         result = simulate(VM, io_intensity=w)
-        expected = (1 - type2("compute_overhead")) ** (1 - w) * (1 - type2("io_overhead")) ** w
+        compute, io = value("hypervisor", "compute_overhead"), value("hypervisor", "io_overhead")
+        expected = (1 - compute) ** (1 - w) * (1 - io) ** w
         assert result.metrics.throughput == pytest.approx(expected)
 
     def test_a_container_runs_at_native_speed(self):
@@ -502,7 +532,7 @@ class TestIsolation:
     def test_it_says_what_containers_share(self):
         result = simulate(CONTAINER)
         assert result.metrics.isolation_label == "Containers (shared kernel)"
-        assert "300+ system calls" in result.metrics.isolation_shares
+        assert "305 of Linux 6.19's 367 system calls" in result.metrics.isolation_shares
 
 
 class TestDensity:
@@ -516,12 +546,41 @@ class TestDensity:
         )
         assert result.metrics.density == result.metrics.density_by_memory == expected
 
-    def test_density_is_capped_by_the_platform(self):
-        result = simulate(CONTAINER, host_memory_mb=262144)
-        cap = value("container-runtime", "density_cap")
+    def test_density_is_capped_by_the_kubelet_on_a_kubernetes_node(self):
+        result = simulate(KUBERNETES, host_memory_mb=262144)
+        cap = value("orchestrator", "density_cap")
+        assert cap == 110
         assert result.metrics.density_by_memory > cap
         assert result.metrics.density == cap
-        assert result.metrics.density_cap.source.id == "S22"
+        assert result.metrics.capped
+        assert result.metrics.density_cap.source.id == "S67"
+
+    @pytest.mark.parametrize(
+        "stack",
+        [
+            CONTAINER,
+            PRESETS["sandboxed-container"].layers,
+            PRESETS["kata"].layers,
+            CONTAINERS_IN_VM,
+        ],
+    )
+    def test_no_pod_cap_binds_containers_without_an_orchestrator(self, stack):
+        result = simulate(stack, host_memory_mb=1_048_576)
+        assert result.metrics.density_cap is None
+        assert result.metrics.density == result.metrics.density_by_memory > 110
+
+    def test_the_kubelet_caps_pods_whatever_runtime_starts_them(self):
+        stack = ["hardware", "host-os", "orchestrator", "kata", "app"]
+        result = simulate(stack, host_memory_mb=1_048_576)
+        assert result.metrics.density == 110
+
+    def test_hyper_v_caps_vms_on_a_windows_host_but_not_its_containers(self):
+        windows_vm = ["hardware", "host-os-windows", "hypervisor", "guest-os-minimal", "app"]
+        result = simulate(windows_vm, host_memory_mb=4_194_304)
+        assert result.metrics.density == 1024
+        assert simulate(VM, host_memory_mb=4_194_304).metrics.density_cap is None
+        docker_desktop = PRESETS["linux-containers-on-windows"].layers
+        assert simulate(docker_desktop).metrics.density_cap is None
 
     def test_density_is_never_negative(self):
         result = simulate(PRESETS["linux-containers-on-windows"].layers, host_memory_mb=1024)
@@ -730,3 +789,201 @@ class TestPerInstanceLedger:
         (guest,) = [e for e in result.metrics.ledger.memory_mb if e.slug == "guest-os"]
         assert guest.each == value("guest-os", "memory_mb")
         assert guest.contribution == instances * guest.each
+
+
+class TestOrchestrators:
+    """A Kubernetes node (the kubelet) sits on a Linux OS and starts pods through a container
+    runtime; it runs no application itself."""
+
+    @pytest.mark.parametrize("runtime", ["container-runtime", "gvisor", "kata"])
+    def test_it_accepts_any_container_runtime_on_the_kubelet(self, runtime):
+        assert validate(["hardware", "host-os", "orchestrator", runtime, "app"]) == ()
+
+    def test_it_accepts_a_kubernetes_node_inside_a_vm(self):
+        stack = ["hardware", "hypervisor", "guest-os", "orchestrator", "container-runtime", "app"]
+        assert validate(stack) == ()
+
+    @pytest.mark.parametrize("below", ["hardware", "host-os-windows", "hypervisor"])
+    def test_it_rejects_a_kubelet_without_a_linux_os(self, below):
+        stack = (
+            ["hardware", below, "orchestrator"] if below != "hardware" else [below, "orchestrator"]
+        )
+        problem = problem_at(stack, len(stack) - 1)
+        assert "runs on a Linux node here" in problem.message
+
+    def test_it_rejects_an_application_directly_on_the_kubelet(self):
+        problem = problem_at(["hardware", "host-os", "orchestrator", "app"], 3)
+        assert "asks a container runtime to start pods" in problem.message
+
+
+class TestUnikernelWorkloads:
+    """A unikernel runs the one program built into it: it does not run the course's Node.js
+    service, nor a CI job, and the rules say why."""
+
+    def test_a_unikernel_stack_runs_but_not_the_application(self):
+        stack = PRESETS["unikernel"].layers
+        result = simulate(stack)
+        assert result.valid and result.complete
+        reason = application_problem(result.stack)
+        assert reason is not None
+        assert "cannot fork" in reason and "Node.js service" in reason and "CI job" in reason
+        assert any(note.message == reason for note in result.notes)
+
+    def test_a_stack_with_the_application_runs_it(self):
+        assert application_problem(CONTAINER) is None
+
+    def test_a_stack_without_any_program_says_no_application(self):
+        assert application_problem(("hardware", "host-os")).startswith("No application yet")
+
+
+class TestNesting:
+    """A VM inside a VM pays for nested virtualization: the inner VM's boot is 20% slower (an
+    estimate), and its compute and I/O lose more on top of both VMs' own overheads."""
+
+    def test_a_vm_inside_a_vm_boots_slower_than_the_same_vm_on_the_metal(self):
+        inner = simulate(TYPE1_VM).metrics.startup_ms
+        nested = simulate(NESTED_VM).metrics
+        factor = NESTING.startup_factor
+        assert factor.estimate
+        assert nested.startup_ms == pytest.approx(inner * (1 + factor.value))
+        assert nested.nested
+
+    def test_a_vm_inside_a_vm_loses_more_compute_and_io(self):
+        one = simulate(TYPE1_VM).metrics
+        two = simulate(NESTED_VM).metrics
+        h = LAYERS["hypervisor"].figures
+        compute = 1 - (1 - h.compute_overhead.value) ** 2 * (1 - NESTING.compute_overhead.value)
+        io = 1 - (1 - h.io_overhead.value) ** 2 * (1 - NESTING.io_overhead.value)
+        assert two.compute_overhead == pytest.approx(compute)
+        assert two.io_overhead == pytest.approx(io)
+        assert two.throughput < one.throughput
+        assert NESTING.compute_overhead.source.id == "S44"
+        assert NESTING.io_overhead.source.id == "S40"
+
+    def test_kata_inside_a_vm_pays_for_nesting(self):
+        nested = simulate(["hardware", "hypervisor", "guest-os", "kata", "app"]).metrics
+        plain = simulate(PRESETS["kata"].layers).metrics
+        assert nested.nested and not plain.nested
+        assert nested.startup_ms > plain.startup_ms
+        entries = [entry.name for entry in nested.ledger.startup_ms]
+        assert "Nested virtualization" in entries
+
+    def test_containers_in_a_vm_are_not_nested(self):
+        assert not simulate(CONTAINERS_IN_VM).metrics.nested
+
+
+class TestHostCores:
+    """Host cores set each busy instance's CPU share and, for VMs, how many the cores allow at
+    OpenStack Nova's default of 4 vCPUs per core; containers have no per-core limit."""
+
+    @pytest.mark.parametrize("instances", [1, 4, 10, 64])
+    def test_a_container_gets_the_cores_divided_by_the_instances(self, instances):
+        metrics = simulate(CONTAINER, instances=instances, host_cores=8).metrics
+        assert metrics.cpu_per_instance == 8 / instances
+        assert metrics.density_by_cpu is None
+
+    def test_a_vm_gets_at_most_its_virtual_cpus(self):
+        one = simulate(VM, instances=1, host_cores=8).metrics
+        many = simulate(VM, instances=16, host_cores=8).metrics
+        assert one.cpu_per_instance == one.vcpus_per_instance == 1
+        assert many.cpu_per_instance == 0.5
+
+    @pytest.mark.parametrize("cores", [1, 8, 64])
+    def test_the_cores_allow_vms_at_four_vcpus_per_core(self, cores):
+        metrics = simulate(VM, host_cores=cores).metrics
+        assert metrics.density_by_cpu == cores * 4
+
+    def test_the_ledger_explains_the_cpu_share(self):
+        text = cpu_share(simulate(VM, instances=10, host_cores=8))
+        assert "8 cores shared by 10 VMs" in text and "0.8 core each" in text
+        assert "S66, 2023" in text and "32 VMs" in text
+        text = cpu_share(simulate(CONTAINER, instances=4, host_cores=8))
+        assert "2 cores each" in text and "podsPerCore 0" in text
+
+    def test_changing_the_cores_is_explained(self):
+        changes = explain_change(
+            simulate(VM, instances=16, host_cores=8), simulate(VM, instances=16, host_cores=16)
+        )
+        (cpu,) = [change for change in changes if change.metric == "cpu_per_instance"]
+        assert cpu.text == "CPU per busy instance 0.5 core → 1 core: host cores 8 → 16"
+
+
+class TestWorkloads:
+    """The workload sets how much of the application's time goes to I/O, and so how much the
+    I/O overhead costs its throughput."""
+
+    def test_a_database_loses_more_in_a_vm_than_a_batch_job(self):
+        database = simulate(VM, workload="database").metrics.throughput
+        web = simulate(VM, workload="web").metrics.throughput
+        batch = simulate(VM, workload="batch").metrics.throughput
+        assert database < web < batch
+
+    def test_a_database_in_a_kvm_vm_loses_about_40_percent(self):
+        assert 1 - simulate(VM, workload="database").metrics.throughput > 0.38
+
+    def test_the_workload_does_not_matter_where_nothing_costs_io(self):
+        assert simulate(CONTAINER, workload="database").metrics.throughput == 1.0
+
+    def test_the_default_workload_is_the_web_service(self):
+        result = simulate(VM)
+        assert result.workload == "web"
+        assert result.io_intensity == WORKLOADS["web"].io_intensity.value
+
+    def test_it_rejects_an_unknown_workload(self):
+        with pytest.raises(ValueError, match="workload"):
+            simulate(VM, workload="mining")
+
+    def test_changing_the_workload_is_explained(self):
+        changes = explain_change(simulate(VM), simulate(VM, workload="database"))
+        (throughput,) = [change for change in changes if change.metric == "throughput"]
+        assert "workload Web service → Database" in throughput.text
+
+
+class TestBootTimeline:
+    """One instance's start, step by step: the steps add up to the startup figure, each with a
+    source or an estimate flag; an image pull can go in front of a container's start."""
+
+    @pytest.mark.parametrize("slug", list(PRESETS))
+    def test_the_steps_add_up_to_the_startup(self, slug):
+        stack = PRESETS[slug].layers
+        steps = boot_timeline(stack)
+        assert sum(step.duration_ms for step in steps) == pytest.approx(
+            simulate(stack).metrics.startup_ms
+        )
+        for before, after in itertools.pairwise(steps):
+            assert after.start_ms == pytest.approx(before.end_ms)
+        assert all(step.source is not None or step.estimate for step in steps)
+
+    def test_a_vm_boots_through_vmm_firmware_loader_kernel_init_and_app(self):
+        names = [step.name for step in boot_timeline(VM)]
+        assert names == [
+            "VMM process start",
+            "Firmware (UEFI)",
+            "Boot loader",
+            "Kernel and initramfs",
+            "systemd and cloud-init, to the target",
+            "Application starts",
+        ]
+
+    def test_a_microvm_reaches_init_at_161_ms(self):
+        steps = boot_timeline(PRESETS["microvm"].layers)
+        (init,) = [step for step in steps if "/sbin/init" in step.name]
+        assert (init.end_ms, init.source.id, init.year) == (161, "S2", 2020)
+
+    def test_a_container_starts_in_the_runtime_chain_then_runc(self):
+        steps = boot_timeline(CONTAINER)
+        assert [step.layer for step in steps] == ["container-runtime", "container-runtime", "app"]
+        assert steps[1].name.startswith("runc")
+        assert steps[-1].end_ms == 568
+
+    def test_an_image_not_yet_on_the_host_is_pulled_first(self):
+        steps = boot_timeline(CONTAINER, image_cached=False)
+        assert steps[0].name.startswith("Image pull")
+        assert steps[0].duration_ms == LAYERS["app"].figures.pull_ms.value
+        assert steps[-1].end_ms == 568 + steps[0].duration_ms
+
+    def test_a_vm_pulls_no_image(self):
+        assert boot_timeline(VM, image_cached=False) == boot_timeline(VM)
+
+    def test_a_stack_that_cannot_run_has_no_timeline(self):
+        assert boot_timeline(["hardware", "app"]) == ()

@@ -32,6 +32,7 @@ def read_back(url: str) -> State:
         State(stack=VM, compare=CONTAINER),
         State(stack=VM, instances=250, host_memory_mb=65536, cores=64),
         State(stack=CONTAINER, instances=1, host_memory_mb=1024, cores=1, prev=VM),
+        State(stack=VM, workload="database"),
     ],
 )
 def test_a_state_survives_the_round_trip_through_its_url(state):
@@ -41,6 +42,7 @@ def test_a_state_survives_the_round_trip_through_its_url(state):
         instances=state.instances,
         host_memory_mb=state.host_memory_mb,
         host_cores=state.cores,
+        workload=state.workload,
         prev=state.prev,
     )
     assert read_back(url) == state
