@@ -63,6 +63,18 @@ def course(django_db_setup, db):
     return list(Lesson.objects.order_by("order"))
 
 
+@pytest.fixture(scope="session")
+def site_database(tmp_path_factory):
+    """Makes the SQLite file a served site (gunicorn) runs on: `site_database(directory)` puts a
+    copy there and returns the environment that serves it. The file is migrated and loaded once
+    per session (two management commands in subprocesses, seconds each); copies cost
+    milliseconds."""
+    from tests.support.server import copy_database, prepare_database
+
+    template = prepare_database(str(tmp_path_factory.mktemp("site-template")))
+    return lambda directory: copy_database(template, str(directory))
+
+
 @pytest.fixture
 def no_course(db):
     """A database without the course, for tests of a first load: the session's rows are deleted

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server import gunicorn, prepare_database
+from tests.support.server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -58,14 +58,14 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory):
+def production_server(tmp_path_factory, site_database):
     manifest = ROOT / "staticfiles" / "staticfiles.json"
     newest = max(path.stat().st_mtime for path in (ROOT / "static").rglob("*") if path.is_file())
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
         )
-    env = prepare_database(str(tmp_path_factory.mktemp("db"))) | PRODUCTION
+    env = site_database(tmp_path_factory.mktemp("db")) | PRODUCTION
     with gunicorn("cvm_site.wsgi", env, workers=1) as base:
         yield base
 

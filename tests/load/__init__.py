@@ -3,11 +3,8 @@ learners (tests/support/quiz_load.py) drive it over loopback, and the file is re
 sqlite3 afterwards."""
 
 import os
-from pathlib import Path
 
-import pytest
-
-from tests.support.server import Server, prepare_database, start_gunicorn
+from tests.support.server import Server, start_gunicorn
 
 WORKERS = 4  # as `make serve` runs by default
 
@@ -24,14 +21,6 @@ def site():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     return get_wsgi_application()
-
-
-def sqlite_database(directory: Path) -> dict[str, str]:
-    """A migrated SQLite file with the course loaded, and the environment that serves it. SQLite
-    even in a PostgreSQL run (DATABASE_URL set): these tests read the server's file."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATABASE_URL", "")
-        return {**prepare_database(str(directory)), "DATABASE_URL": ""}
 
 
 def serve(env: dict[str, str]) -> Server:

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from tests.load import serve, sqlite_database
+from tests.load import serve
 from tests.support import quiz_load
 from tests.support.visitor import Browser
 
@@ -17,8 +17,8 @@ SAFETY_SECONDS = 60
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    env = sqlite_database(tmp_path_factory.mktemp("load"))
+def site(tmp_path_factory, site_database):
+    env = site_database(tmp_path_factory.mktemp("load"))
     server = serve(env)
     yield server.base, env["SQLITE_PATH"]
     server.stop()

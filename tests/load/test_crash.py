@@ -7,7 +7,7 @@ import sqlite3
 import threading
 import time
 
-from tests.load import serve, sqlite_database
+from tests.load import serve
 from tests.support import quiz_load
 
 LEARNERS = 12
@@ -53,8 +53,8 @@ def submit_until_killed(server, takers: list[quiz_load.QuizTaker]) -> None:
             thread.join(timeout=60)
 
 
-def test_answers_acknowledged_before_a_crash_survive_it(tmp_path):
-    env = sqlite_database(tmp_path)
+def test_answers_acknowledged_before_a_crash_survive_it(tmp_path, site_database):
+    env = site_database(tmp_path)
     database = env["SQLITE_PATH"]
     server = serve(env)
     takers = quiz_load.learners(server.base, LEARNERS, plain_forms=True)

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from tests.load import serve, sqlite_database
+from tests.load import serve
 from tests.support.visitor import Browser
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -16,8 +16,8 @@ PASSWORD = "a-long-pass-phrase-42"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    env = sqlite_database(tmp_path_factory.mktemp("signups"))
+def site(tmp_path_factory, site_database):
+    env = site_database(tmp_path_factory.mktemp("signups"))
     server = serve(env)
     yield server.base, env["SQLITE_PATH"]
     server.stop()

@@ -5,6 +5,7 @@ import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def prepare_database(directory: str) -> dict[str, str]:
     """A migrated SQLite file in `directory` with the course loaded, and the environment (with
-    DEBUG off) that serves it."""
-    env = {"SQLITE_PATH": str(Path(directory) / "site.sqlite3"), "DEBUG": "0"}
+    DEBUG off) that serves it. SQLite even when DATABASE_URL is set (a PostgreSQL run): the
+    tests that serve the site read its file back."""
+    env = {"SQLITE_PATH": str(Path(directory) / "site.sqlite3"), "DEBUG": "0", "DATABASE_URL": ""}
     for command in (["migrate", "--noinput", "--verbosity", "0"], ["loadcontent"]):
         subprocess.run(
             [sys.executable, "manage.py", *command],
@@ -29,6 +31,19 @@ def prepare_database(directory: str) -> dict[str, str]:
             capture_output=True,
         )
     return env
+
+
+def copy_database(env: dict[str, str], directory: str) -> dict[str, str]:
+    """A copy of `env`'s SQLite file in `directory` (through SQLite's backup API, which copies a
+    consistent state) and the environment that serves the copy."""
+    target = Path(directory) / "site.sqlite3"
+    source, copy = sqlite3.connect(env["SQLITE_PATH"]), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    return {**env, "SQLITE_PATH": str(target)}
 
 
 def free_port() -> int:
