@@ -6,8 +6,6 @@ import os
 
 from tests.support.server import Server, start_gunicorn
 
-WORKERS = 4  # as `make serve` runs by default
-
 
 def site():
     """The WSGI app these tests serve (gunicorn's `tests.load:site()`): the site, with static
@@ -23,5 +21,9 @@ def site():
     return get_wsgi_application()
 
 
+WORKERS = 4  # as `make serve` runs by default
+
+
 def serve(env: dict[str, str]) -> Server:
+    """gunicorn serving the site (`tests.load:site()`) on the SQLite file `env` names."""
     return start_gunicorn("tests.load:site()", env, workers=WORKERS)

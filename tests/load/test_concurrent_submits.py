@@ -4,9 +4,6 @@ its answers. The file the server wrote is read back with sqlite3."""
 
 import threading
 
-import pytest
-
-from tests.load import serve
 from tests.support import quiz_load
 from tests.support.visitor import Browser
 
@@ -16,16 +13,8 @@ STEPS_PER_LEARNER = 16  # a quiz page, its answers, "Try again", and into the ne
 SAFETY_SECONDS = 60
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, site_database):
-    env = site_database(tmp_path_factory.mktemp("load"))
-    server = serve(env)
-    yield server.base, env["SQLITE_PATH"]
-    server.stop()
-
-
-def test_concurrent_learners_get_every_answer_saved_once(site):
-    base, database = site
+def test_concurrent_learners_get_every_answer_saved_once(served_site):
+    base, database = served_site
     takers = quiz_load.learners(base, LEARNERS, plain_forms=True)
     load = quiz_load.drive(takers, seconds=SAFETY_SECONDS, steps_per_learner=STEPS_PER_LEARNER)
 
@@ -36,8 +25,8 @@ def test_concurrent_learners_get_every_answer_saved_once(site):
     assert problems == []
 
 
-def test_concurrent_duplicate_submits_save_one_answer(site):
-    base, database = site
+def test_concurrent_duplicate_submits_save_one_answer(served_site):
+    base, database = served_site
     double = quiz_load.double_submit(base, lesson="containers", copies=100, threads=16)
 
     assert (double.saved, double.refused, double.errors) == (1, 99, 0)
@@ -64,11 +53,11 @@ def check_together(taker: quiz_load.QuizTaker, questions: list[quiz_load.Questio
     return statuses
 
 
-def test_a_new_learners_simultaneous_first_answers_are_all_kept(site):
+def test_a_new_learners_simultaneous_first_answers_are_all_kept(served_site):
     """Someone new to the site checks two answers at once (htmx sends both): both are saved and
     acknowledged, so both must show as answered when the quiz page is reloaded. Five newcomers
     try, so that the requests overlap at least once."""
-    base, _ = site
+    base, _ = served_site
     for seed in range(5):
         taker = quiz_load.QuizTaker(Browser(base), "devops", seed=seed)
         assert taker.step().ok  # the quiz page: a CSRF cookie and the learner's session

@@ -6,25 +6,14 @@ import re
 import sqlite3
 import threading
 
-import pytest
-
-from tests.load import serve
 from tests.support.visitor import Browser
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PASSWORD = "a-long-pass-phrase-42"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, site_database):
-    env = site_database(tmp_path_factory.mktemp("signups"))
-    server = serve(env)
-    yield server.base, env["SQLITE_PATH"]
-    server.stop()
-
-
-def test_ten_parallel_sign_ups_for_one_name_make_one_account_and_nine_messages(site):
-    base, database = site
+def test_ten_parallel_sign_ups_for_one_name_make_one_account_and_nine_messages(served_site):
+    base, database = served_site
     browsers = [Browser(base) for _ in range(10)]
     tokens = [TOKEN.search(browser.get("/accounts/signup/").body).group(1) for browser in browsers]
     start = threading.Barrier(10)
