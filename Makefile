@@ -55,12 +55,18 @@ run: setup
 serve: setup
 	DEBUG=0 $(BIN)/gunicorn cvm_site.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-4} --access-logfile -
 
-test: $(STAMPS)/test $(STAMPS)/static
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# Tests run in TEST_WORKERS processes (pytest-xdist), each taking whole test files, so a file's
+# servers and fixtures start once; TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadfile
 
-# The tests that touch the database, for a second run against DATABASE_URL (PostgreSQL in CI).
+test: $(STAMPS)/test $(STAMPS)/static
+	$(PYTEST) $(PYTEST_ARGS)
+
+# Every test but the browser's and the served site's (which reads its own SQLite file back), for
+# a second run against DATABASE_URL (PostgreSQL in CI).
 test-database: $(STAMPS)/test
-	$(BIN)/python -m pytest -m "not browser" tests/lessons tests/simulator/test_views.py tests/test_site.py tests/accounts tests/teach $(PYTEST_ARGS)
+	$(PYTEST) -m "not browser" --ignore=tests/load $(PYTEST_ARGS)
 
 lint: $(STAMPS)/test
 	$(BIN)/ruff check .

@@ -63,6 +63,18 @@ def course(django_db_setup, db):
     return list(Lesson.objects.order_by("order"))
 
 
+@pytest.fixture(autouse=True)
+def _course_in_every_database_test(request):
+    """Every test that uses the database finds the course, even one that runs after a
+    transactional test emptied the tables (with pytest-xdist a worker may run them in any
+    order): a query per test, and a copy of the rows only after such a flush."""
+    database_fixtures = {"db", "transactional_db", "live_server"}
+    if request.node.get_closest_marker("django_db") or database_fixtures & set(
+        request.fixturenames
+    ):
+        request.getfixturevalue("course")
+
+
 @pytest.fixture(scope="session")
 def site_database(tmp_path_factory):
     """Makes the SQLite file a served site (gunicorn) runs on: `site_database(directory)` puts a
