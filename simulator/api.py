@@ -2,7 +2,7 @@
 
 from django import forms
 
-from simulator import engine
+from simulator import engine, explain
 from simulator.metrics import LEDGERS, METRICS
 
 
@@ -38,6 +38,12 @@ def metrics(result: engine.Result) -> dict:
         "stack": list(result.stack),
         "instances": result.instances,
         "host": {"memory_mb": result.host_memory_mb, "cores": result.host_cores},
+        "workload": {
+            "slug": result.workload,
+            "name": engine.WORKLOADS[result.workload].name,
+            "io_intensity": result.io_intensity,
+        },
+        "cpu": explain.cpu_share(result),
         "complete": result.complete,
         "hypervisor_type": found.hypervisor_type,
         "metrics": {name: found.value(name) for name in METRICS},

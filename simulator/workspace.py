@@ -306,6 +306,7 @@ def build(state: State) -> dict:
             state.instances, state.host_memory_mb, state.cores, state.workload
         ),
         "cap_note": cap_note(result),
+        "cpu_share": explain.cpu_share(result) if result.valid else "",
     }
     if state.compare:
         compared = state.simulate(state.compare)

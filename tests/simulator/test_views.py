@@ -319,3 +319,18 @@ def test_it_says_when_a_platform_cap_limits_density(client):
 def test_plain_containers_are_not_held_to_a_pod_cap(client):
     text = client.get(PAGE, {"stack": CONTAINER}).text
     assert "platform limit" not in text
+
+
+def test_the_ledger_explains_how_the_cores_are_shared(client):
+    text = client.get(PAGE, {"stack": VM, "instances": "16", "cores": "4"}).text
+    assert "4 cores shared by 16 VMs" in text
+    assert "the cores allow 16 VMs" in text
+
+
+def test_the_api_names_the_workload_and_the_cpu_share(client):
+    body = client.get(API, {"stack": VM, "workload": "database"}).json()
+    assert body["workload"]["slug"] == "database"
+    assert body["metrics"]["throughput"] == pytest.approx(
+        engine.simulate(VM.split(","), workload="database").metrics.throughput
+    )
+    assert "VMs of 1 vCPU" in body["cpu"]
