@@ -290,3 +290,11 @@ class TestCorrectedFigures:
                 found = getattr(layer.figures, name)
                 if found is not None and found.source is not None and found.source.id == "S14":
                     assert "secondary" in found.note, (layer.slug, name)
+
+
+def test_every_source_is_described_in_the_repository_s_sources_page():
+    from simulator.catalogue import CATALOGUE_PATH
+
+    page = (CATALOGUE_PATH.parents[1] / "docs" / "sources.md").read_text(encoding="utf-8")
+    for source in SOURCES.values():
+        assert f"| {source.id} | " in page, source.id
