@@ -19,7 +19,7 @@ class StackField(forms.CharField):
             max_length=STACK_MAX_CHARS,
             error_messages={
                 "max_length": messages.STACK_TEXT_TOO_LONG,
-                "required": "Choose at least one layer: start with Hardware.",
+                "required": messages.EMPTY_STACK,
             },
             **kwargs,
         )

@@ -219,8 +219,8 @@ def _nested(what: str) -> Rule:
         if below.kind != "guest-os":
             return None
         return (
-            f"{what} needs nested virtualization, which the outer hypervisor must allow; it "
-            "costs speed."
+            f"{what} needs nested virtualization, which the outer hypervisor must allow; its "
+            "boot, CPU and I/O pay extra (“Nested virtualization” in the ledger)."
         )
 
     return note
@@ -303,7 +303,7 @@ def _app_note(layer: Layer, below: Layer) -> str | None:
 NOTES: dict[str, Rule] = {
     "hypervisor": _hypervisor_note,
     "hosted-hypervisor": _hosted_hypervisor_note,
-    "vm-runtime": _nested("Kata starts a VM for each container, so inside a guest OS it"),
+    "vm-runtime": _nested("Kata starts a VM for each pod, so inside a guest OS it"),
     "sandbox-runtime": _gvisor_note,
     "container-runtime": _containers_note,
     "unikernel": _unikernel_note,
