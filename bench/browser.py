@@ -18,6 +18,12 @@ async (buttonId) => {
 """
 
 
+TRANSFERRED = (
+    "performance.getEntriesByType('navigation').concat("
+    "performance.getEntriesByType('resource')).reduce((sum, e) => sum + e.transferSize, 0)"
+)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
@@ -32,10 +38,11 @@ def simulator_figures(base: str, clicks: int = 60) -> dict[str, float]:
         page = browser.new_page()
         page.goto(base + "/simulator/?stack=hardware,host-os,container-runtime,app")
         page.wait_for_load_state("load")
-        transferred = page.evaluate(
-            "performance.getEntriesByType('navigation').concat("
-            "performance.getEntriesByType('resource')).reduce((sum, e) => sum + e.transferSize, 0)"
-        )
+        transferred = page.evaluate(TRANSFERRED)
+        # plotly loads once a chart comes near the screen: scroll to one and wait for it.
+        page.evaluate("document.querySelector('.chart__plot').scrollIntoView()")
+        page.wait_for_function("() => document.querySelector('.chart__plot.is-drawn')")
+        with_charts = page.evaluate(TRANSFERRED)
         for button in WARM_UP:  # the first swap also compiles htmx's and plotly's code paths
             page.evaluate(CLICK_TO_CHART, button)
         timings = []
@@ -45,6 +52,7 @@ def simulator_figures(base: str, clicks: int = 60) -> dict[str, float]:
         browser.close()
     return {
         "first_visit_kb": transferred / 1024,
+        "with_charts_kb": with_charts / 1024,
         "click_p50_ms": percentile(timings, 50),
         "click_p95_ms": percentile(timings, 95),
     }

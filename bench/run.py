@@ -59,7 +59,8 @@ def bench_simulator(base: str) -> None:
     )
     print(
         f"  first visit, compressed  {figures['first_visit_kb']:.0f} KB transferred for "
-        "/simulator/ and everything it loads (goal <= 400 KB)"
+        "/simulator/ and everything it loads (goal <= 400 KB); "
+        f"{figures['with_charts_kb']:.0f} KB once plotly has drawn the charts"
     )
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from simulator import engine, messages
+from simulator import engine, messages, tower
 from simulator.units import MB_PER_GB
 
 STACK_MAX_CHARS = 400
@@ -64,6 +64,24 @@ class PresetField(forms.ChoiceField):
         super().validate(value)
 
 
+class EditField(forms.CharField):
+    """A layer button's press, ``<side>:<operation>:<index>`` (see ``simulator.tower``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=20, **kwargs)
+
+    def clean(self, value) -> tower.Edit | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        edit = tower.Edit.parse(text)
+        if edit is None:
+            raise forms.ValidationError(
+                f"“{messages.echo(text)}” is not a button of this page: use the tower's buttons."
+            )
+        return edit
+
+
 def whole_number(name: str, low: int, high: int, **kwargs) -> forms.IntegerField:
     message = messages.out_of_range(name, low, high)
     return forms.IntegerField(
@@ -114,6 +132,14 @@ class SimulatorForm(forms.Form):
     workload = workload_field(required=False)
     add = LayerField(required=False)
     preset = PresetField(required=False)
+    edit = EditField(required=False)
+    side = forms.ChoiceField(
+        required=False,
+        choices=list(tower.SIDES.items()),
+        error_messages={
+            "invalid_choice": "Choose which stack to change: yours or the compared one."
+        },
+    )
 
     def clean_memory(self):
         memory = self.cleaned_data.get("memory")
@@ -121,8 +147,14 @@ class SimulatorForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("add") and len(cleaned.get("stack") or ()) >= engine.MAX_LAYERS:
+        side = cleaned.get("side") or "stack"
+        if cleaned.get("add") and len(cleaned.get(side) or ()) >= engine.MAX_LAYERS:
             self.add_error("add", messages.TOWER_FULL)
+        edit = cleaned.get("edit")
+        if edit and not edit.possible(cleaned.get(edit.side) or ()):
+            self.add_error(
+                "edit", "That layer has moved since the page was drawn: try the button again."
+            )
         return cleaned
 
     def value(self, name: str, default):

@@ -29,8 +29,10 @@ def query(
     workload: str = DEFAULT_WORKLOAD,
     prev: Sequence[str] | None = None,
 ) -> list[tuple[str, str]]:
-    """A simulator state as query parameters, leaving out what is at its default."""
-    pairs = [("stack", ",".join(stack))] if stack else []
+    """A simulator state as query parameters, leaving out settings at their default. The stack
+    is always there, empty or not: the bare address is a first visit, which compares the
+    article's two stacks (see ``workspace.State.from_form``)."""
+    pairs = [("stack", ",".join(stack))]
     if compare:
         pairs.append(("compare", ",".join(compare)))
     if instances != DEFAULT_INSTANCES:

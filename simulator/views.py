@@ -21,17 +21,23 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
     form = SimulatorForm(request.GET)
     valid = form.is_valid()
     state = workspace.State.from_form(form)
-    moved = workspace.after_action(state, form.value("add", ""), form.value("preset", ""))
+    side = form.value("side", "stack")
+    moved = workspace.after_action(
+        state, form.value("add", ""), form.value("preset", ""), form.value("edit", None), side
+    )
     if moved is not None:
+        address = moved.url()
+        if side == "compare" and moved.compare:  # the palette keeps adding to the same tower
+            address += "&side=compare"
         if not request.htmx:
-            return redirect(moved.url())
+            return redirect(address)
         state = moved
-    context = workspace.build(state) | {"form": form}
+    context = workspace.build(state, side) | {"form": form}
     partial = request.htmx and not request.htmx.history_restore_request
     template = "simulator/page.html" + ("#update" if partial else "")
     response = render(request, template, context, status=200 if valid else 400)
     if moved is not None:
-        push_url(response, moved.url())  # the address bar shows the state, not the button
+        push_url(response, address)  # the address bar shows the state, not the button
     return response
 
 

@@ -1,17 +1,19 @@
-"""What the simulator page shows for a state: the tower, its actions, metrics and comparisons.
+"""What the simulator page shows for a state: the towers, their actions, metrics and comparisons.
 
-The page's whole state lives in the query string. The tower's buttons are plain GET forms whose
-hidden fields hold the state they lead to; the palette and presets are one form that sends the
-current state with the button pressed (`add=` or `preset=`), and the view redirects to the state
-it leads to. It all works without JavaScript, every state can be bookmarked, and htmx only makes
-the swap faster.
+The page's whole state lives in the query string. The palette, the presets and every layer's
+buttons submit one form that holds the current state, with the button pressed (`add=`,
+`preset=`, `edit=`), and the view redirects to the state it leads to; the few buttons that lead
+to a whole new state (swap, stop comparing, empty) are plain GET forms holding it. It all works
+without JavaScript, every state can be bookmarked, and htmx only makes the swap faster.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from simulator import charts, engine, explain, links, messages, units
+from simulator import charts, engine, explain, links, messages, tower, units
 from simulator.forms import HostForm, SimulatorForm
 from simulator.metrics import LEDGERS, METRICS, PAGE_METRICS
+
+FIRST_VISIT = (engine.PRESETS["vm"].layers, engine.PRESETS["container"].layers)
 
 
 @dataclass(frozen=True)
@@ -26,13 +28,16 @@ class State:
 
     @classmethod
     def from_form(cls, form: SimulatorForm) -> "State":
+        """The state a query asks for. A bare address (no stack, nothing compared) is a first
+        visit: it shows the article's two stacks side by side. An empty tower is ``stack=``."""
+        first_visit = not ({"stack", "compare"} & form.data.keys())
         return cls(
-            stack=form.value("stack", ()),
+            stack=FIRST_VISIT[0] if first_visit else form.value("stack", ()),
             instances=form.value("instances", engine.DEFAULT_INSTANCES),
             host_memory_mb=form.value("memory", engine.DEFAULT_HOST_MEMORY_MB),
             cores=form.value("cores", engine.DEFAULT_HOST_CORES),
             workload=form.value("workload", "") or engine.DEFAULT_WORKLOAD,
-            compare=form.value("compare", ()),
+            compare=FIRST_VISIT[1] if first_visit else form.value("compare", ()),
             prev=form.value("prev", None),
         )
 
@@ -89,61 +94,23 @@ class Action:
     disabled: bool = False
 
 
-@dataclass
-class TowerLayer:
-    index: int
-    layer: engine.Layer
-    per_instance: bool
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)
-
-
-def _tower(state: State, result: engine.Result) -> list[TowerLayer]:
-    stack = state.stack
-    rows = []
-    for index, slug in enumerate(stack):
-        layer = engine.LAYERS[slug]
-        moved_up = stack[:index] + stack[index + 1 : index + 2] + (slug,) + stack[index + 2 :]
-        moved_down = stack[: index - 1] + (slug, stack[index - 1]) + stack[index + 1 :]
-        rows.append(
-            TowerLayer(
-                index=index,
-                layer=layer,
-                per_instance=bool(result.metrics and result.metrics.per_instance[index]),
-                problems=[p.message for p in result.problems if p.index == index],
-                notes=[n.message for n in result.notes if n.index == index],
-                actions=[
-                    Action(
-                        f"up-{index}",
-                        "Move up",
-                        state.step(moved_up),
-                        disabled=index == len(stack) - 1,
-                    ),
-                    Action(
-                        f"down-{index}",
-                        "Move down",
-                        state.step(moved_down),
-                        disabled=index == 0,
-                    ),
-                    Action(
-                        f"remove-{index}",
-                        "Remove",
-                        state.step(stack[:index] + stack[index + 1 :]),
-                    ),
-                ],
-            )
-        )
-    return rows
-
-
-def after_action(state: State, add: str = "", preset: str = "") -> State | None:
-    """The state a palette or preset button leads to, or None when neither was pressed."""
-    if add:
-        return state.step((*state.stack, add))
-    if preset:
-        return state.step(engine.PRESETS[preset].layers)
-    return None
+def after_action(
+    state: State, add: str = "", preset: str = "", edit: tower.Edit | None = None, side: str = ""
+) -> State | None:
+    """The state a palette, preset or layer button leads to, or None when none was pressed.
+    ``side`` says which tower the palette adds to ("stack" unless comparing)."""
+    side = side if side == "compare" and state.compare else "stack"
+    if edit is not None:
+        side, stack = edit.side, edit.apply(getattr(state, edit.side))
+    elif add:
+        stack = (*getattr(state, side), add)
+    elif preset:
+        stack = engine.PRESETS[preset].layers
+    else:
+        return None
+    if side == "compare":  # what changed is worked out for the learner's own stack only
+        return replace(state, compare=stack, prev=None)
+    return state.step(stack)
 
 
 def _compare_actions(state: State) -> list[Action]:
@@ -206,19 +173,30 @@ def _metrics(result: engine.Result) -> list[dict]:
     ]
 
 
+ADDS_UP = frozenset({"memory_mb", "disk_mb"})
+"""The ledgers whose per-instance entries are paid again by every instance."""
+
+
 def _ledger(result: engine.Result) -> list[dict]:
+    """Each ledger as a table: what one instance pays, and for memory and disk what all of
+    them pay together."""
     if result.metrics is None:
         return []
-    return [
-        {
-            "title": kind.title,
-            "entries": [
-                {"entry": entry, "value": kind.format(entry.contribution)}
-                for entry in getattr(result.metrics.ledger, name)
-            ],
-        }
-        for name, kind in LEDGERS.items()
-    ]
+    tables = []
+    for name, kind in LEDGERS.items():
+        adds_up = name in ADDS_UP
+        rows = [
+            {
+                "entry": entry,
+                "counted": "per instance" if entry.per_instance else "once per host",
+                "each": kind.format(entry.each) if entry.per_instance else "—",
+                "total": kind.format(entry.contribution) if adds_up else None,
+            }
+            for entry in getattr(result.metrics.ledger, name)
+        ]
+        total = f"All {units.count(result.instances)} instances" if adds_up else None
+        tables.append({"title": kind.title, "total": total, "rows": rows})
+    return tables
 
 
 SUMMARY = (  # the key figures kept in view, with the short labels a phone has room for
@@ -229,16 +207,12 @@ SUMMARY = (  # the key figures kept in view, with the short labels a phone has r
 )
 
 
-def stack_name(stack: tuple[str, ...], fallback: str) -> str:
-    """A preset's name when the stack is one, else the fallback ("Your stack")."""
-    return next((p.name for p in engine.PRESETS.values() if p.layers == stack), fallback)
-
-
-def _summary(results: list[tuple[str, engine.Result]]) -> dict:
+def _summary(towers: list[tower.Tower]) -> dict:
     """The key figures of each stack shown, kept in view while the learner works (on a phone,
     pinned to the bottom of the screen)."""
     rows = []
-    for name, result in results:
+    for shown in towers:
+        name, result = shown.name or shown.title, shown.result
         if not result.stack:
             rows.append({"name": name, "message": "The tower is empty."})
         elif result.metrics is None:
@@ -263,7 +237,7 @@ def cap_note(result: engine.Result) -> str:
     )
 
 
-def announcement(result: engine.Result, changes: tuple[explain.Change, ...]) -> str:
+def _figures(result: engine.Result) -> str:
     if not result.stack:
         return "The tower is empty."
     metrics = result.metrics
@@ -271,33 +245,44 @@ def announcement(result: engine.Result, changes: tuple[explain.Change, ...]) -> 
         return messages.cannot_run(result.problems[0].message)
     if metrics.density is None:
         return messages.NO_APPLICATION
-    summary = (
+    return (
         f"Startup {units.seconds(metrics.startup_ms)}, memory "
         f"{units.megabytes(metrics.memory_per_instance_mb)} per instance, "
         f"{units.count(metrics.density)} instances fit, isolation level {metrics.isolation}."
     )
-    return " ".join([*(change.text + "." for change in changes[:2]), summary])
 
 
-def build(state: State) -> dict:
-    """Everything the page template needs for one state."""
+def announcement(towers: list[tower.Tower], changes: tuple[explain.Change, ...]) -> str:
+    """What a screen reader hears after a click: what changed, then the key figures."""
+    if len(towers) == 1:
+        figures = [_figures(towers[0].result)]
+    else:
+        figures = [f"{t.name or t.title}: {_figures(t.result)}" for t in towers]
+    return " ".join([*(change.text + "." for change in changes[:2]), *figures])
+
+
+def build(state: State, side: str = "stack") -> dict:
+    """Everything the page template needs for one state; ``side`` is the tower the palette
+    adds to."""
     result = state.simulate(state.stack)
     previous = state.simulate(state.prev) if state.prev is not None else None
     changes = explain.explain_change(previous, result) if previous and previous.stack else ()
+    towers = [tower.build("stack", result)]
+    if state.compare:
+        towers.append(tower.build("compare", state.simulate(state.compare)))
     context = {
         "state": state,
         "result": result,
-        "tower": _tower(state, result),
+        "towers": towers,
+        "sides": [(t.side, t.title, t.side == side) for t in towers] if state.compare else [],
         "palette": list(engine.LAYERS.values()),
         "presets": list(engine.PRESETS.values()),
         "compare_actions": _compare_actions(state),
-        "reset": Action(
-            "reset", "Empty the tower", replace(state, stack=(), compare=(), prev=None)
-        ),
+        "reset": Action("reset", "Empty your tower", replace(state, stack=(), prev=None)),
         "metrics": _metrics(result),
         "ledger": _ledger(result),
         "changes": changes,
-        "announcement": announcement(result, changes),
+        "announcement": announcement(towers, changes),
         "sources": engine.sources(result) if result.valid else (),
         "caveat": engine.ISOLATION_CAVEAT,
         "no_application": messages.NO_APPLICATION,
@@ -309,17 +294,14 @@ def build(state: State) -> dict:
         "cpu_share": explain.cpu_share(result) if result.valid else "",
     }
     if state.compare:
-        compared = state.simulate(state.compare)
+        compared = towers[1].result
         context |= {
             "compared": compared,
             "compared_metrics": _metrics(compared),
             "comparison": _comparison(result, compared),
             "compared_names": [engine.LAYERS[slug].name for slug in state.compare],
         }
-    shown = [(stack_name(state.stack, "Your stack"), result)]
-    if state.compare:
-        shown.append((stack_name(state.compare, "Compared stack"), context["compared"]))
-    context["summary"] = _summary(shown)
+    context["summary"] = _summary(towers)
     if result.valid:
         if state.compare:
             other, other_name = context["compared"], "Compared stack"

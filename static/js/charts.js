@@ -22,11 +22,15 @@
     return JSON.parse(plot.dataset.figure);
   }
 
-  // Keep each chart's space before plotly draws it, so that nothing below it jumps.
+  // Keep each chart's space before plotly draws it, so that nothing below it jumps. The height
+  // goes on the figure, through CSSOM (which the CSP allows), not on the plot: when htmx swaps
+  // in a new plot it copies the old one's attributes across (same id), and copying a style
+  // attribute is what the CSP forbids.
   function reserve(root) {
     root.querySelectorAll("[data-figure]").forEach(function (plot) {
       var height = figureOf(plot).layout.height;
-      if (height) plot.style.minHeight = height + "px"; // CSSOM, which the CSP allows
+      var figure = plot.closest("figure");
+      if (height && figure) figure.style.setProperty("--plot-height", height + "px");
     });
   }
 

@@ -23,7 +23,7 @@ def metric(page, name: str) -> str:
 
 
 def tower(page) -> list[str]:
-    return page.locator(".stack--editable .layer__name").all_inner_texts()
+    return page.locator(".tower--stack .layer__name").all_inner_texts()
 
 
 def chart_traces(page, chart: str) -> list[str]:
@@ -35,7 +35,7 @@ def chart_traces(page, chart: str) -> list[str]:
 
 def test_a_learner_builds_switches_compares_and_reloads(browser_page, site):
     page = browser_page
-    page.goto(site + "/simulator/")
+    page.goto(site + "/simulator/?stack=")  # the learner emptied the tower
     assert "The tower is empty" in page.inner_text("#sim-tower")
 
     # 1. Build the article's container stack from the palette, by keyboard.
@@ -90,11 +90,11 @@ def test_a_learner_builds_switches_compares_and_reloads(browser_page, site):
 def test_without_javascript_the_buttons_are_plain_forms(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(site + "/simulator/")
+    page.goto(site + "/simulator/?stack=")
     page.click("#add-hardware")
     page.wait_for_url(re.compile(r"stack=hardware"))
     page.click("#add-host-os")
-    assert page.locator(".stack--editable .layer__name").all_inner_texts() == [
+    assert page.locator(".tower--stack .layer__name").all_inner_texts() == [
         engine.LAYERS["hardware"].name,
         engine.LAYERS["host-os"].name,
     ]
@@ -135,4 +135,53 @@ def test_on_a_phone_the_figures_a_click_changes_are_in_view_without_scrolling(br
     assert f"{container.metrics.density:,}" in after[0]
     assert page.evaluate(IN_VIEW, "#sim-summary")
     page.screenshot(path=ARTIFACTS / "simulator-phone-after-a-preset.png")  # what is in view
+    context.close()
+
+
+def compared_tower(page) -> list[str]:
+    return page.locator(".tower--compare .layer__name").all_inner_texts()
+
+
+def press(page, button_id: str) -> None:
+    with page.expect_response(lambda r: "/simulator/" in r.url):
+        page.click(f"#{button_id}")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def test_compare_mode_draws_both_towers_and_every_control_works_on_either_side(browser_page, site):
+    page = browser_page
+    page.goto(site + "/simulator/")  # a first visit: the article's two stacks
+    vm, container = engine.PRESETS["vm"].layers, engine.PRESETS["container"].layers
+    assert tower(page)[: len(vm)] == [engine.LAYERS[s].name for s in vm]
+    assert compared_tower(page) == [engine.LAYERS[s].name for s in container]
+
+    # Edit the compared stack with its own buttons (they submit the page's one state form).
+    press(page, "compare-remove-2")
+    assert compared_tower(page) == ["Hardware", engine.LAYERS["host-os"].name, "Application"]
+    assert "compare=hardware%2Chost-os%2Capp" in page.url
+    assert summary(page)[1][0] == "Compared stack"  # no longer a preset: the summary says so
+
+    # The palette adds to the side the learner picks.
+    page.check("input[name=side][value=compare]")
+    press(page, "preset-kata")
+    assert compared_tower(page) == [engine.LAYERS[s].name for s in engine.PRESETS["kata"].layers]
+    assert page.is_checked("input[name=side][value=compare]")
+
+    press(page, "compare-swap")
+    assert tower(page) == [engine.LAYERS[s].name for s in engine.PRESETS["kata"].layers]
+    assert compared_tower(page) == [engine.LAYERS[s].name for s in vm]
+    screenshot(page, "simulator-compare-edited")
+
+    press(page, "compare-stop")
+    assert compared_tower(page) == []
+    assert csp_violations(page) == []
+
+
+def test_without_javascript_the_compared_tower_can_be_edited(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/simulator/")
+    page.click("#compare-remove-3")
+    assert "compare=hardware%2Chost-os%2Ccontainer-runtime" in page.url
+    assert page.locator(".tower--compare .layer__name").count() == 3
     context.close()

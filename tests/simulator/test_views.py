@@ -9,7 +9,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator import engine
+from simulator import engine, units
 
 PAGE = "/simulator/"
 API = "/simulator/api/metrics"
@@ -20,26 +20,47 @@ ACCEPTABLE = {200, 302, 400}
 pytestmark = pytest.mark.django_db
 
 
-def tower_names(html: str) -> list[str]:
-    tower = html[html.index('<ol class="stack stack--editable"') :]
+def tower_names(html: str, heading: str = "tower-heading") -> list[str]:
+    tower = html[html.index(f'<ol class="stack stack--editable" aria-labelledby="{heading}"') :]
     tower = tower[: tower.index("</ol>")]
     return re.findall(r'<span class="layer__name">([^<]+)</span>', tower)
 
 
-def hidden_stack(html: str, button_id: str) -> str:
-    form = html[: html.index(f'id="{button_id}"')]
-    form = form[form.rindex("<form") :]
-    match = re.search(r'name="stack" value="([^"]*)"', form)
-    return match[1] if match else ""
+def pressed(client, page_query: dict, button_id: str):
+    """Press a layer's button as a browser without JavaScript does: it submits the page's state
+    form (the one its `form` attribute names) with its own name and value."""
+    text = client.get(PAGE, page_query).text
+    button = re.search(rf'<button [^>]*id="{button_id}"[^>]*>', text)[0]
+    form_id = re.search(r'form="([^"]+)"', button)[1]
+    form = text[text.index(f'id="{form_id}"') :]
+    form = form[: form.index("</form>")]
+    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    name, value = re.search(r'name="([^"]+)" value="([^"]+)"', button).groups()
+    return client.get(PAGE, data | {name: value})
 
 
 class TestPage:
     """The full page draws the tower bottom-up from the URL and shows what it costs."""
 
-    def test_an_empty_tower_invites_the_learner_to_start_with_hardware(self, client):
-        response = client.get(PAGE)
+    def test_a_first_visit_shows_the_articles_vm_and_container_side_by_side(self, client):
+        text = client.get(PAGE).text
+        assert tower_names(text) == [engine.LAYERS[s].name for s in VM.split(",")]
+        assert tower_names(text, "compare-tower-heading") == [
+            engine.LAYERS[s].name for s in CONTAINER.split(",")
+        ]
+        assert "Key differences, computed for these two stacks" in text
+        assert "The tower is empty" not in text
+
+    def test_an_emptied_tower_invites_the_learner_to_start_with_hardware(self, client):
+        response = client.get(PAGE, {"stack": ""})
         assert response.status_code == 200
         assert "The tower is empty" in response.text
+        assert 'id="compare-tower-heading"' not in response.text
+
+    def test_emptying_the_tower_leads_to_an_empty_stack_not_the_first_visit(self, client):
+        text = client.get(PAGE, {"stack": CONTAINER}).text
+        form = text[: text.index('id="reset"')]
+        assert '<input type="hidden" name="stack" value="">' in form[form.rindex("<form") :]
 
     def test_it_draws_the_stack_from_the_url_bottom_first(self, client):
         response = client.get(PAGE, {"stack": CONTAINER, "instances": 10})
@@ -78,11 +99,45 @@ class TestPage:
         assert response.status_code == 400
         assert "The tower is full" in response.text
 
-    def test_remove_and_move_buttons_lead_to_the_changed_stack(self, client):
-        response = client.get(PAGE, {"stack": "hardware,host-os,container-runtime,app"})
-        assert hidden_stack(response.text, "remove-2") == "hardware,host-os,app"
-        assert hidden_stack(response.text, "up-1") == "hardware,container-runtime,host-os,app"
-        assert hidden_stack(response.text, "down-3") == "hardware,host-os,app,container-runtime"
+    @pytest.mark.parametrize(
+        ("button", "stack"),
+        [
+            ("remove-2", "hardware,host-os,app"),
+            ("up-1", "hardware,container-runtime,host-os,app"),
+            ("down-3", "hardware,host-os,app,container-runtime"),
+        ],
+    )
+    def test_remove_and_move_buttons_lead_to_the_changed_stack(self, client, button, stack):
+        response = pressed(client, {"stack": CONTAINER}, button)
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"/simulator/?stack={stack.replace(',', '%2C')}&")
+
+    @pytest.mark.parametrize(
+        ("button", "compare"),
+        [
+            ("compare-remove-3", "hardware,host-os,hypervisor,app"),
+            ("compare-up-2", "hardware,host-os,guest-os,hypervisor,app"),
+        ],
+    )
+    def test_the_compared_towers_buttons_change_the_compared_stack(self, client, button, compare):
+        response = pressed(client, {"stack": CONTAINER, "compare": VM}, button)
+        assert response.status_code == 302
+        location = response["Location"]
+        assert f"stack={CONTAINER.replace(',', '%2C')}&" in location
+        assert f"compare={compare.replace(',', '%2C')}" in location
+
+    def test_the_palette_can_add_to_the_compared_stack(self, client):
+        query = {"stack": CONTAINER, "compare": "hardware", "add": "host-os", "side": "compare"}
+        response = client.get(PAGE, query)
+        assert "compare=hardware%2Chost-os" in response["Location"]
+        assert response["Location"].endswith("&side=compare")  # the next press goes there too
+        text = client.get(response["Location"]).text
+        assert '<input type="radio" name="side" value="compare" checked>' in text
+
+    def test_a_stale_layer_button_gets_a_message_not_an_error(self, client):
+        response = client.get(PAGE, {"stack": "hardware", "edit": "stack:remove:7"})
+        assert response.status_code == 400
+        assert "That layer has moved since the page was drawn" in response.text
 
     def test_buttons_that_cannot_move_a_layer_are_disabled(self, client):
         text = client.get(PAGE, {"stack": "hardware,host-os"}).text
@@ -106,6 +161,23 @@ class TestPage:
         response = client.get(PAGE, {"stack": CONTAINER, "compare": VM})
         assert "Key differences, computed for these two stacks" in response.text
         assert response.text.count('class="differs"') >= 3
+        assert tower_names(response.text, "compare-tower-heading") == [
+            engine.LAYERS[s].name for s in VM.split(",")
+        ]
+        for action in ("compare-swap", "compare-stop"):
+            assert f'id="{action}"' in response.text
+
+    def test_the_ledger_shows_what_one_instance_pays_and_what_all_of_them_pay(self, client):
+        metrics = engine.simulate(VM.split(","), instances=20).metrics
+        guest = next(e for e in metrics.ledger.memory_mb if e.slug == "guest-os")
+        text = client.get(PAGE, {"stack": VM, "instances": 20}).text
+        memory = text[text.index("<caption>Memory</caption>") :]
+        memory = memory[: memory.index("</table>")]
+        assert '<th scope="col">All 20 instances</th>' in memory
+        row = memory[memory.index(f'<th scope="row">{guest.name}</th>') :].split("</tr>")[0]
+        assert f"<td>{units.megabytes(guest.each)}</td>" in row
+        assert f"<td>{units.megabytes(guest.contribution)}</td>" in row
+        assert guest.contribution == 20 * guest.each
 
     def test_it_carries_chart_data_and_a_table_for_each_chart(self, client):
         text = client.get(PAGE, {"stack": VM}).text
