@@ -168,12 +168,14 @@ class TestContentIsReadOnly:
 
 class AdminForm(HTMLParser):
     """The fields a browser would send with an admin page's form (the one whose id ends in
-    "_form"), each with its kind: "text" for what a person types, "other" for the rest."""
+    "_form"), each with its kind: "text" for what a person types, "other" for the rest. With
+    `complete`, an empty choice or number is filled in, as someone completing the form would."""
 
     TYPED = {"text", "email", "url", "search", "tel", "password"}
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, complete: bool = False) -> None:
         super().__init__()
+        self.complete = complete
         self.fields: list[tuple[str, str, str]] = []
         self._inside = False
         self._textarea: list | None = None
@@ -194,6 +196,9 @@ class AdminForm(HTMLParser):
                 self.fields.append((name, attributes.get("value", ""), "text"))
             elif kind == "hidden" or (kind in {"checkbox", "radio"} and "checked" in attributes):
                 self.fields.append((name, attributes.get("value", "on"), "other"))
+            elif kind == "number":
+                value = attributes.get("value", "") or ("1" if self.complete else "")
+                self.fields.append((name, value, "other"))
             elif kind not in {"checkbox", "radio", "submit", "button", "file", "image", "reset"}:
                 self.fields.append((name, attributes.get("value", ""), "other"))
         elif tag == "textarea":
@@ -217,7 +222,11 @@ class AdminForm(HTMLParser):
             self._textarea = None
         elif tag == "select" and self._select is not None:
             select, self._select = self._select, None
-            for value in select["chosen"] or select["options"][:1]:
+            chosen = [value for value in select["chosen"] if value]
+            real = [value for value in select["options"] if value]
+            if self.complete and not chosen:
+                chosen = real[:1]
+            for value in chosen or select["chosen"] or select["options"][:1]:
                 self.fields.append((select["name"], value, "other"))
 
 
@@ -234,31 +243,39 @@ def with_markup(value: str) -> str:
     return json.dumps(MARKUP)
 
 
-def try_to_store_markup(admin_client, url: str) -> None:
+def try_to_store_markup(admin_client, url: str) -> int:
+    """Post the form at `url` once for each field a person types into, with markup in that field
+    and every other field as the page filled it in (then once more, completed); the number of
+    posts."""
     page = admin_client.get(url)
     assert page.status_code in {200, 403}, url
     if page.status_code == 403:
-        return
-    fields = AdminForm(page.text).fields
-    data: dict[str, list[str]] = {"_save": ["Save"]}
-    for name, value, kind in fields:
-        data.setdefault(name, []).append(with_markup(value) if kind == "text" else value)
-    assert admin_client.post(url, data).status_code in {200, 302, 403}, url
+        return 0
+    posts = 0
+    for complete in (False, True):
+        fields = AdminForm(page.text, complete).fields
+        typed = [index for index, (_, _, kind) in enumerate(fields) if kind == "text"]
+        for target in typed:
+            data: dict[str, list[str]] = {"_save": ["Save"]}
+            for index, (name, value, _) in enumerate(fields):
+                data.setdefault(name, []).append(with_markup(value) if index == target else value)
+            assert admin_client.post(url, data).status_code in {200, 302, 403}, url
+            posts += 1
+    return posts
 
 
 def test_no_admin_form_stores_markup_that_a_page_shows(admin_client, client, attempts):
     """Every model the admin registers, its add form and the change form of one of its rows: markup
     typed into every field either is refused or comes out of every page escaped."""
     Group.objects.create(name="teachers")
-    tried = 0
+    posts = 0
     for model in admin.site._registry:
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        try_to_store_markup(admin_client, reverse(f"{name}_add"))
+        posts += try_to_store_markup(admin_client, reverse(f"{name}_add"))
         row = model.objects.first()
         if row is not None:
-            try_to_store_markup(admin_client, reverse(f"{name}_change", args=[row.pk]))
-        tried += 1
-    assert tried >= len(CONTENT_MODELS) + 4  # + attempts, answers, learners, users…
+            posts += try_to_store_markup(admin_client, reverse(f"{name}_change", args=[row.pk]))
+    assert posts >= 10  # the forms that can be posted were: users, groups, learners, answers…
 
     for model in CONTENT_MODELS:
         for field in model._meta.fields:
