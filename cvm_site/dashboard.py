@@ -15,7 +15,7 @@ from django.utils.text import Truncator
 from plotly.io.json import to_json_plotly
 
 from cvm_site.models import Classroom, Membership
-from lessons.models import Answer, Attempt, Choice, Learner, Lesson, Question
+from lessons.models import Answer, Attempt, Choice, Lesson, Question, Reading
 from simulator.charts import BASE_LAYOUT
 
 # A quiz counts as passed when the learner's best attempt scored at least this share.
@@ -57,8 +57,13 @@ def _last_answers(learner_ids: list[int]) -> dict[int, object]:
 
 def _readings(learner_ids) -> dict[int, set[str]]:
     """learner id → slugs of the lessons they read (`learner_ids` a list or a subquery)."""
-    learners = Learner.objects.filter(pk__in=learner_ids).values_list("pk", "read_lessons")
-    return {pk: set(slugs or ()) for pk, slugs in learners}
+    read: dict[int, set[str]] = {}
+    rows = Reading.objects.filter(learner_id__in=learner_ids).values_list(
+        "learner_id", "lesson__slug"
+    )
+    for learner_id, slug in rows:
+        read.setdefault(learner_id, set()).add(slug)
+    return read
 
 
 def learner_rows(members: list[Membership], lessons: list[Lesson]) -> list[dict]:

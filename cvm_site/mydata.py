@@ -53,7 +53,7 @@ def collect(request: HttpRequest) -> dict:
     if learner is not None:
         data["learner"] = {
             "created_at": learner.created_at,
-            "lessons_read": sorted(learner.read_lessons),
+            "lessons_read": sorted(learner.read_slugs()),
             "attempts": _attempts(learner),
             "classes": [
                 {

@@ -12,10 +12,7 @@ LAYOUT = {
 
 def scores_chart(rows: list[dict]) -> str:
     titles = [row["lesson"].title for row in rows]
-    scores = [
-        round(100 * row["best"].score / max(1, row["best"].question_count)) if row["best"] else 0
-        for row in rows
-    ]
+    scores = [row["best"].percent if row["best"] else 0 for row in rows]
     figure = {
         "data": [
             {

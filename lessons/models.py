@@ -90,6 +90,13 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.lesson.slug}: {self.slug}"
 
+    @property
+    def hint(self) -> str:
+        """Words the prompt needs beside it: a select-all question says so once."""
+        if self.kind == self.Kind.MULTIPLE and "all that apply" not in self.prompt:
+            return "select all that apply"
+        return ""
+
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -110,16 +117,54 @@ class Choice(models.Model):
 
 
 class Learner(models.Model):
-    """Whoever takes quizzes: anonymous (found through the session) or tied to an account."""
+    """Whoever reads lessons and takes quizzes: anonymous (the session holds only this row's id)
+    or tied to an account. Everything they did hangs off this row: `readings` and `attempts`."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
     )
-    read_lessons = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.user.get_username() if self.user else f"Anonymous learner {self.pk}"
+
+    def read_slugs(self) -> frozenset[str]:
+        return frozenset(self.readings.values_list("lesson__slug", flat=True))
+
+
+class Reading(models.Model):
+    """A learner opened a lesson: recorded once, at the first visit."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="readings")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="readings")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["lesson__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "lesson"], name="one_reading_per_lesson")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} read {self.lesson.slug}"
+
+
+class AttemptQuerySet(models.QuerySet):
+    def best_first(self) -> "AttemptQuerySet":
+        """The highest score first; of equal scores, the earlier attempt."""
+        return self.order_by("-score", "number")
+
+    def counts_by_lesson(self) -> dict[int, int]:
+        """lesson id → how many attempts."""
+        rows = self.order_by().values_list("lesson_id").annotate(count=models.Count("pk"))
+        return dict(rows)
+
+    def best_by_lesson(self) -> dict[int, "Attempt"]:
+        """lesson id → the best attempt at that lesson's quiz."""
+        best: dict[int, Attempt] = {}
+        for attempt in self.best_first():
+            best.setdefault(attempt.lesson_id, attempt)
+        return best
 
 
 class Attempt(models.Model):
@@ -131,6 +176,8 @@ class Attempt(models.Model):
     score = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["lesson__order", "number"]
@@ -151,6 +198,10 @@ class Attempt(models.Model):
     @property
     def finished(self) -> bool:
         return self.finished_at is not None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score / max(1, self.question_count))
 
 
 class Answer(models.Model):

@@ -1,40 +1,26 @@
-"""A learner's progress: read lessons and quiz attempts, with no login needed.
+"""A learner's progress: lessons read and quiz attempts, with no login needed.
 
-An anonymous learner is found through the session; a learner who logs in gets one Learner row
-for their account, and whatever they did before logging in is merged into it.
+Everything is kept on the Learner row (its `readings` and `attempts`). The session holds nothing
+but that row's id, for an anonymous learner; a learner with an account is found through it, and
+whatever they did before logging in is merged into it.
+
+Rows are made only where a caller asks for them (`create=True`): reading a lesson can be
+recorded on a learner who already exists without making one for a bare page view.
 """
 
-from collections import Counter
-
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import HttpRequest
 
 from lessons import charts
-from lessons.models import Attempt, Learner
+from lessons.models import Learner, Lesson, Reading
 
-READ_LESSONS = "read_lessons"
 LEARNER_ID = "learner_id"
-
-
-def read_slugs(request: HttpRequest) -> frozenset[str]:
-    read = set(request.session.get(READ_LESSONS, ()))
-    learner = current_learner(request)
-    if learner is not None:
-        read.update(learner.read_lessons)
-    return frozenset(read)
-
-
-def mark_read(request: HttpRequest, slug: str) -> None:
-    read = request.session.get(READ_LESSONS, [])
-    if slug not in read:
-        # Assign a new list: the session saves only when a key is set.
-        request.session[READ_LESSONS] = [*read, slug]
-        if request.user.is_authenticated:
-            learner = current_learner(request, create=True)
-            if slug not in learner.read_lessons:
-                learner.read_lessons = [*learner.read_lessons, slug]
-                learner.save(update_fields=["read_lessons"])
+# Whether opening a lesson makes a learner for a visitor who has none yet (today it does, so a
+# reader who never takes a quiz still sees what they have read).
+READING_MAKES_A_LEARNER = True
+READ_MEMO_SECONDS = 60 * 60
 
 
 def current_learner(request: HttpRequest, create: bool = False) -> Learner | None:
@@ -51,6 +37,15 @@ def current_learner(request: HttpRequest, create: bool = False) -> Learner | Non
     return learner
 
 
+def reader(request: HttpRequest) -> dict | None:
+    """A filter that finds this request's learner's rows (Reading, Attempt) without fetching
+    the learner first, or None when the request has no learner to look for."""
+    if request.user.is_authenticated:
+        return {"learner__user_id": request.user.pk}
+    value = request.session.get(LEARNER_ID)
+    return {"learner_id": value} if isinstance(value, int) else None
+
+
 def _account_learner(user) -> Learner:
     try:
         with transaction.atomic():
@@ -59,20 +54,52 @@ def _account_learner(user) -> Learner:
         return Learner.objects.get(user=user)
 
 
+def read_slugs(request: HttpRequest) -> frozenset[str]:
+    learner = current_learner(request)
+    return learner.read_slugs() if learner else frozenset()
+
+
+def record_read(request: HttpRequest, lesson_id: int) -> None:
+    """Record, once, that this request's learner opened a lesson.
+
+    A Reading, once made, never changes, so the cache remembers that it exists: a returning
+    reader costs no query here (a lesson page is otherwise served without touching the database
+    but for the session). The rows stay the only record; the cache only saves asking again.
+    """
+    found = reader(request)
+    if found is not None:
+        memo = "read:" + ",".join(f"{key}={value}" for key, value in found.items())
+        memo += f":{lesson_id}"
+        if cache.get(memo):
+            return
+        if Reading.objects.filter(lesson_id=lesson_id, **found).exists():
+            cache.set(memo, True, READ_MEMO_SECONDS)
+            return
+    learner = current_learner(request, create=READING_MAKES_A_LEARNER)
+    if learner is not None:
+        Reading.objects.bulk_create(
+            [Reading(learner=learner, lesson_id=lesson_id)], ignore_conflicts=True
+        )
+
+
 def merge_into_account(request: HttpRequest, user) -> None:
-    """At login: move the anonymous learner's attempts and reading into the account's learner.
+    """At login: move the anonymous learner's attempts and readings into the account's learner.
 
     Attempts keep their answers and scores; they are renumbered after the account's own. Where
     both have an unfinished attempt at the same quiz, the anonymous one is closed as it stands.
     """
     learner_id = request.session.get(LEARNER_ID)
     account = _account_learner(user)
-    read = [*account.read_lessons]
-    read += [slug for slug in request.session.get(READ_LESSONS, []) if slug not in read]
     with transaction.atomic():
         anonymous = Learner.objects.filter(pk=learner_id, user=None).first() if learner_id else None
         if anonymous is not None:
-            read += [slug for slug in anonymous.read_lessons if slug not in read]
+            Reading.objects.bulk_create(
+                [
+                    Reading(learner=account, lesson_id=lesson_id)
+                    for lesson_id in anonymous.readings.values_list("lesson_id", flat=True)
+                ],
+                ignore_conflicts=True,
+            )
             for attempt in anonymous.attempts.order_by("lesson_id", "number"):
                 theirs = account.attempts.filter(lesson_id=attempt.lesson_id)
                 last = theirs.aggregate(last=Max("number"))["last"] or 0
@@ -82,26 +109,14 @@ def merge_into_account(request: HttpRequest, user) -> None:
                 attempt.number = last + 1
                 attempt.save(update_fields=["learner", "number", "finished_at"])
             anonymous.delete()
-        account.read_lessons = read
-        account.save(update_fields=["read_lessons"])
     request.session.pop(LEARNER_ID, None)
-    request.session[READ_LESSONS] = read
 
 
-def best_scores(learner: Learner | None) -> dict[int, Attempt]:
-    """lesson id → the learner's best attempt (highest score, then earliest)."""
-    if learner is None:
-        return {}
-    best: dict[int, Attempt] = {}
-    for attempt in learner.attempts.order_by("-score", "number"):
-        best.setdefault(attempt.lesson_id, attempt)
-    return best
-
-
-def overview(lessons: list, read: frozenset[str], learner: Learner | None) -> dict:
+def overview(lessons: list[Lesson], learner: Learner | None) -> dict:
     """Each lesson's read state and best quiz score, a chart of the scores, and what to do next."""
-    best = best_scores(learner)
-    counts = Counter(learner.attempts.values_list("lesson_id", flat=True)) if learner else {}
+    read = learner.read_slugs() if learner else frozenset()
+    best = learner.attempts.best_by_lesson() if learner else {}
+    counts = learner.attempts.counts_by_lesson() if learner else {}
     rows = [
         {
             "lesson": lesson,
@@ -127,9 +142,7 @@ def next_step(rows: list[dict]) -> dict | None:
     for row in rows:
         if row["best"] is None:
             return {"kind": "quiz", "lesson": row["lesson"]}
-    weakest = min(
-        rows, key=lambda r: r["best"].score / max(1, r["best"].question_count), default=None
-    )
+    weakest = min(rows, key=lambda r: r["best"].percent, default=None)
     if weakest and weakest["best"].score < weakest["best"].question_count:
         return {"kind": "retry", "lesson": weakest["lesson"]}
     return None

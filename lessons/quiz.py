@@ -4,7 +4,6 @@ Each answer is saved once: the database refuses a second answer to the same ques
 attempt, and a second attempt at the same number. Counters move in the same transaction.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -12,9 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from lessons import grading
-from lessons.models import Answer, Attempt, Choice, Learner, Lesson, Question
+from lessons.forms import AnswerForm, answer_form
+from lessons.models import Answer, Attempt, Learner, Lesson, Question
 from simulator import engine
-from simulator.links import preset_url, simulator_url
+from simulator.links import preset_url
 
 
 class QuizClosed(Exception):
@@ -25,6 +25,12 @@ class QuizClosed(Exception):
 class Submission:
     answer: Answer
     saved: bool  # False: this question already had an answer in this attempt, which stands
+
+    @property
+    def errors(self) -> list[str]:
+        if self.saved:
+            return []
+        return ["You already answered this in this attempt: your first answer stands."]
 
 
 def active_questions(lesson: Lesson):
@@ -58,11 +64,11 @@ def _open_attempt(learner: Learner, lesson: Lesson, number: int) -> Attempt:
     return attempt
 
 
-def submit(learner: Learner, question: Question, number: int, data) -> Submission:
-    """Grade and save one answer. Raises AnswerError (400) or QuizClosed (409), saving nothing."""
-    choices = list(question.choices.all())
-    response = grading.read_response(question, choices, data)
-    result = grading.grade(question, choices, response)
+def submit(learner: Learner, form: AnswerForm) -> Submission:
+    """Grade and save the answer in a valid form. Raises QuizClosed (409), saving nothing."""
+    question, response = form.question, form.response()
+    number = form.cleaned_data["attempt"]
+    result = grading.grade(question, form.choices, response)
     with transaction.atomic():
         attempt = _open_attempt(learner, question.lesson, number)
         try:
@@ -111,33 +117,29 @@ def start_new_attempt(learner: Learner, lesson: Lesson) -> Attempt:
 
 @dataclass
 class QuestionView:
-    """A question as the page shows it: choices in display order, never the answer key."""
+    """A question as the page shows it: its answer form (choices in display order, never the
+    answer key) or, once answered, the answer and its feedback."""
 
     question: Question
-    choices: list[Choice]
+    form: AnswerForm
     answer: Answer | None
-    items: list[tuple[str, str]] = field(default_factory=list)
-    error: str = ""
+    # Keyboard focus goes to this question's feedback or error once htmx has swapped it in.
+    focus: bool = False
+    errors: list[str] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
-        return f"q-{self.question.slug}"
+        return self.form.anchor
 
     @property
     def simulator_url(self) -> str:
         return preset_url(self.question.simulator_preset) if self.question.simulator_preset else ""
 
     @property
-    def challenge_url(self) -> str:
-        """The simulator set to this challenge's host and instance count, to experiment in."""
-        spec = self.question.spec
-        return simulator_url(instances=spec["instances"], host_memory_mb=spec["host_memory_mb"])
-
-    @property
     def given_answer(self) -> str:
         """What the learner answered, in words."""
         response = self.answer.response
-        texts = {choice.key: choice.text for choice in self.choices}
+        texts = {choice.key: choice.text for choice in self.form.choices}
         if "choices" in response:
             return "; ".join(texts.get(key, key) for key in response["choices"])
         if "choice" in response:
@@ -146,54 +148,46 @@ class QuestionView:
         return " → ".join(engine.LAYERS[slug].name for slug in layers if slug in engine.LAYERS)
 
 
-def _shuffled(slug: str, items: list[str]) -> list[str]:
-    """A stable order that is not the answer: the same for every learner and every request."""
-    order = sorted(items, key=lambda item: hashlib.sha256(f"{slug}:{item}".encode()).digest())
-    return order if order != items else order[1:] + order[:1]
+def question_view(
+    question: Question,
+    answer: Answer | None = None,
+    *,
+    attempt: int = 1,
+    errors: list[str] | None = None,
+    focus: bool = False,
+) -> QuestionView:
+    form = answer_form(question, list(question.choices.all()), attempt=attempt)
+    return QuestionView(question, form, answer, focus=focus, errors=errors or [])
 
 
-def question_view(question: Question, answer: Answer | None, error: str = "") -> QuestionView:
-    items = []
-    if question.kind == Question.Kind.ORDERING:
-        items = [
-            (s, engine.LAYERS[s].name) for s in _shuffled(question.slug, question.spec["items"])
-        ]
-    return QuestionView(question, list(question.choices.all()), answer, items, error)
+def _latest(learner: Learner | None, lesson: Lesson) -> Attempt | None:
+    if learner is None:
+        return None
+    return learner.attempts.filter(lesson=lesson).order_by("-number").first()
 
 
-FORM_CONTEXT = {
-    "layers": list(engine.LAYERS.values()),
-    "challenge_slots": range(1, engine.CHALLENGE_SLOTS + 1),
-}
+def question_context(
+    question: Question, learner: Learner | None, answer: Answer | None, errors: list[str]
+) -> dict:
+    """The page's `question` partial for one question just answered (or refused), to be swapped
+    in by htmx: keyboard focus moves to its feedback or error."""
+    latest = _latest(learner, question.lesson)
+    number = latest.number if latest else 1
+    item = question_view(question, answer, attempt=number, errors=errors, focus=True)
+    return {"lesson": question.lesson, "item": item}
 
 
-def question_context(question: Question, learner: Learner | None, answer, error: str) -> dict:
-    """What the page's `question` partial needs for one question, answered or not."""
-    latest = (
-        learner.attempts.filter(lesson=question.lesson).order_by("-number").first()
-        if learner
-        else None
-    )
-    return {
-        "lesson": question.lesson,
-        "item": question_view(question, answer, error),
-        "attempt_number": latest.number if latest else 1,
-        **FORM_CONTEXT,
-    }
-
-
-def page_context(lesson: Lesson, learner: Learner | None) -> dict:
-    attempts = list(learner.attempts.filter(lesson=lesson).order_by("number")) if learner else []
-    latest = attempts[-1] if attempts else None
+def page_context(lesson: Lesson, learner: Learner | None, errors: dict | None = None) -> dict:
+    """The whole quiz page; `errors` maps a question's id to the errors to show beside it."""
+    latest = _latest(learner, lesson)
+    number = latest.number if latest else 1
     answers = {a.question_id: a for a in latest.answers.all()} if latest else {}
-    questions = [question_view(q, answers.get(q.pk)) for q in active_questions(lesson)]
-    best = max(attempts, key=lambda a: (a.score, -a.number)) if attempts else None
-    return {
-        "lesson": lesson,
-        "questions": questions,
-        "attempt": latest,
-        "attempt_number": latest.number if latest else 1,
-        "best": best,
-        "attempt_count": len(attempts),
-        **FORM_CONTEXT,
-    }
+    errors = errors or {}
+    questions = [
+        question_view(q, answers.get(q.pk), attempt=number, errors=errors.get(q.pk))
+        for q in active_questions(lesson)
+    ]
+    best = None
+    if latest and latest.number > 1:
+        best = learner.attempts.filter(lesson=lesson).best_first().first()
+    return {"lesson": lesson, "questions": questions, "attempt": latest, "best": best}

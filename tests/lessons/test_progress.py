@@ -7,8 +7,10 @@ from html import unescape
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from lessons.models import Attempt, Learner
+from lessons import progress
+from lessons.models import Attempt, Learner, Reading
 from tests.lessons.test_quiz import RIGHT, WRONG, answer
 
 PROGRESS = "/progress/"
@@ -100,7 +102,7 @@ class TestAccounts:
         assert response.status_code == 302
         learner = Learner.objects.get(user__username="ada")
         assert learner.attempts.get().score == 6
-        assert "containers" in learner.read_lessons
+        assert "containers" in learner.read_slugs()
         assert Learner.objects.count() == 1
 
     def test_progress_follows_the_account_to_another_device(self, client, course):
@@ -133,3 +135,45 @@ class TestAccounts:
         )
         assert response.status_code == 400
         assert "didn’t match" in response.text or "didn&#x27;t match" in response.text
+
+
+class TestStore:
+    """Progress lives on the learner's row (readings and attempts); the session only points at
+    it. Reading can be recorded without making a row for a bare page view."""
+
+    def test_the_session_holds_only_the_learners_id(self, client, course):
+        client.get(reverse("lessons:lesson", args=["containers"]))
+        answer(client, RIGHT[0])
+        assert dict(client.session) == {"learner_id": Learner.objects.get().pk}
+
+    def test_a_lesson_read_twice_is_recorded_once(self, client, course):
+        for _ in range(2):
+            client.get(reverse("lessons:lesson", args=["containers"]))
+        assert Reading.objects.get().lesson.slug == "containers"
+
+    def test_without_a_learner_yet_a_bare_page_view_makes_no_rows(
+        self, client, course, monkeypatch
+    ):
+        monkeypatch.setattr(progress, "READING_MAKES_A_LEARNER", False)
+        client.get(reverse("lessons:lesson", args=["containers"]))
+        assert not Learner.objects.exists() and not Reading.objects.exists()
+        answer(client, RIGHT[0])  # the first answer makes the learner
+        client.get(reverse("lessons:lesson", args=["devops"]))
+        assert Learner.objects.get().read_slugs() == {"devops"}
+
+    def test_the_best_attempt_is_the_highest_score_then_the_earliest(self, course):
+        learner = Learner.objects.create()
+        first, second = course[0], course[1]
+        for lesson, number, score in [(first, 1, 2), (first, 2, 4), (first, 3, 4), (second, 1, 1)]:
+            Attempt.objects.create(
+                learner=learner,
+                lesson=lesson,
+                number=number,
+                question_count=5,
+                score=score,
+                finished_at=timezone.now(),
+            )
+        best = learner.attempts.best_by_lesson()
+        assert (best[first.pk].number, best[first.pk].percent) == (2, 80)
+        assert best[second.pk].percent == 20
+        assert learner.attempts.counts_by_lesson() == {first.pk: 3, second.pk: 1}

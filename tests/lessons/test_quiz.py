@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytest_django.asserts import assertContains
 
 from lessons.models import Answer, Attempt, Choice, Question
 
@@ -95,7 +96,7 @@ class TestQuizPage:
             question.spec["items"] = question.spec["items"][::-1]
             question.save()
         after = client.get(quiz_url()).text
-        strip = re.compile(r'(nonce|value)="[^"]*"|X-CSRFToken": "[^"]*"')
+        strip = re.compile(r'(nonce|value)="[^"]*"')
         normal = sorted(re.findall(r"<option value=\"[^\"]*\">[^<]*</option>", before))
         assert strip.sub("", before).count("<option") == strip.sub("", after).count("<option")
         assert normal == sorted(re.findall(r"<option value=\"[^\"]*\">[^<]*</option>", after))
@@ -138,6 +139,37 @@ class TestFeedback:
             response.text,
         )
         assert re.search(r"Startup per instance: [\d,]+ ms, needs at most 5,000 ms", response.text)
+
+    def test_htmx_feedback_takes_keyboard_focus_through_autofocus(self, client, course):
+        """htmx focuses an `autofocus` element it swaps in; a full page load steals no focus."""
+        response = answer(client, RIGHT[1], htmx=True)
+        assert re.search(
+            r'<div [^>]*id="q-container-boundary-feedback"[^>]*autofocus', response.text
+        )
+        assert 'tabindex="-1"' in response.text
+        page = client.get(quiz_url())
+        assert "autofocus" not in page.text
+
+    def test_an_htmx_error_takes_keyboard_focus(self, client, course):
+        response = client.post(answer_url("container-boundary"), {"attempt": "1"}, headers=HTMX)
+        assertContains(
+            response,
+            '<p class="layer__problem" id="q-container-boundary-error" role="alert" '
+            'tabindex="-1" autofocus>Choose one of the answers, then check it.</p>',
+            status_code=400,
+            html=True,
+        )
+
+    def test_a_select_all_prompt_that_does_not_say_so_gets_the_words_beside_it(
+        self, client, course
+    ):
+        Question.objects.filter(slug="shared-layers-vms").update(prompt="Which layers?")
+        assertContains(
+            client.get(quiz_url()),
+            '<legend id="q-shared-layers-vms-legend">Which layers? '
+            '<span class="muted">(select all that apply)</span></legend>',
+            html=True,
+        )
 
     def test_without_javascript_the_quiz_page_shows_the_feedback_in_place(self, client, course):
         response = answer(client, RIGHT[1])

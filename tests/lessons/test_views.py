@@ -3,12 +3,23 @@
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
+from pytest_django.asserts import assertContains, assertNotContains
 
 from lessons.models import Lesson
 
 
 def lesson_url(slug: str) -> str:
     return reverse("lessons:lesson", args=[slug])
+
+
+def pager(rel: str, slug: str) -> str:
+    """The previous or next link of a lesson's pager, as markup."""
+    title = escape(Lesson.objects.get(slug=slug).title)
+    label = "Previous" if rel == "prev" else "Next"
+    return (
+        f'<a rel="{rel}" href="/lessons/{slug}/"><span class="pager__label">{label}</span> '
+        f"{title}</a>"
+    )
 
 
 class TestOutline:
@@ -56,7 +67,7 @@ class TestLessonPage:
         lesson = Lesson.objects.get(slug=slug)
         response = client.get(lesson_url(slug))
         assert response.status_code == 200
-        assert f'<h1 id="lesson-title">{escape(lesson.title)}</h1>' in response.text
+        assertContains(response, f'<h1 id="lesson-title">{escape(lesson.title)}</h1>', html=True)
         assert "In this lesson you will learn to" in response.text
         for objective in lesson.objectives:
             assert escape(objective) in response.text
@@ -87,13 +98,13 @@ class TestLessonPage:
 
     def test_the_first_lesson_has_only_a_next_link(self, client, course):
         response = client.get(lesson_url("introduction"))
-        assert 'rel="next" href="/lessons/virtual-machines/"' in response.text
+        assertContains(response, pager("next", "virtual-machines"), html=True)
         assert 'rel="prev"' not in response.text
 
     def test_a_middle_lesson_links_both_ways(self, client, course):
         response = client.get(lesson_url("containers"))
-        assert 'rel="prev" href="/lessons/virtual-machines/"' in response.text
-        assert 'rel="next" href="/lessons/architecture/"' in response.text
+        assertContains(response, pager("prev", "virtual-machines"), html=True)
+        assertContains(response, pager("next", "architecture"), html=True)
 
     def test_the_last_lesson_has_only_a_previous_link(self, client, course):
         response = client.get(lesson_url("conclusion"))
@@ -152,8 +163,8 @@ class TestGlossary:
 
 
 class TestCachedLessonPage:
-    """Anonymous readers share one cached copy of a lesson page; each still gets marked as a
-    reader, and someone logged in never gets the anonymous copy."""
+    """Every reader gets the lesson page from one cache; each still gets marked as a reader,
+    their own nonce and their own account links, never someone else's."""
 
     def test_a_second_reader_of_a_cached_page_is_marked_as_having_read_it(self, course):
         from django.test import Client
@@ -169,3 +180,26 @@ class TestCachedLessonPage:
         client.login(username="ada", password="a-long-pass-phrase-42")
         text = client.get(lesson_url("use-cases")).text
         assert "Log out ada" in text
+
+    def test_a_page_first_rendered_for_an_account_names_no_one_to_the_next_reader(
+        self, client, course, django_user_model
+    ):
+        django_user_model.objects.create_user("grace", password="a-long-pass-phrase-42")
+        client.login(username="grace", password="a-long-pass-phrase-42")
+        assertContains(client.get(lesson_url("devops")), "Log out grace")
+        from django.test import Client
+
+        anonymous = Client().get(lesson_url("devops"))
+        assertNotContains(anonymous, "grace")
+        assertNotContains(anonymous, "csrfmiddlewaretoken")
+        assertContains(anonymous, f'<a href="{reverse("login")}">Log in</a>', html=True)
+
+    def test_each_response_carries_its_own_nonce(self, course):
+        from django.test import Client
+
+        nonces = set()
+        for _ in range(2):
+            response = Client().get(lesson_url("performance"))
+            nonces.add(response.text.split('nonce="')[1].split('"')[0])
+            assert "nonce-placeholder" not in response.text
+        assert len(nonces) == 2

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cvm_site import dashboard
 from cvm_site.models import Membership
-from lessons.models import Lesson
+from lessons.models import Lesson, Reading
 from tests.teach.conftest import answer, member, single_choice_questions
 
 
@@ -22,8 +22,7 @@ def page(client, room):
 def test_each_learner_shows_lessons_read_best_score_attempts_and_last_activity(client, alice, room):
     first, second = single_choice_questions(2)
     ann = member(room, "Ann").learner
-    ann.read_lessons = [first.lesson.slug]
-    ann.save()
+    Reading.objects.create(learner=ann, lesson=first.lesson)
     answer(ann, first, correct=False, number=1)
     answer(ann, first, correct=True, number=2)
     member(room, "Ben")
@@ -64,8 +63,7 @@ def test_each_question_shows_the_share_correct_and_the_wrong_choices_with_their_
 def test_each_lesson_shows_read_and_pass_rates_in_a_chart_and_a_table(client, alice, room):
     question = single_choice_questions(1)[0]
     ann = member(room, "Ann").learner
-    ann.read_lessons = [question.lesson.slug]
-    ann.save()
+    Reading.objects.create(learner=ann, lesson=question.lesson)
     member(room, "Ben")
     rates = dashboard.build(room)["rates"]
     rate = next(r for r in rates if r["lesson"] == question.lesson)
