@@ -16,18 +16,18 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from lessons import grading, markup
+from lessons import markup
+from lessons.loading import SLUG, ContentError, Text, quote_figure
+from lessons.loading import require as _require
 from lessons.models import Choice, GlossaryTerm, Lesson, Question
-from simulator.engine import DEFAULT_HOST_MEMORY_MB, LAYERS, PRESETS
+from lessons.quizfiles import load_quiz
+from simulator.engine import LAYERS, PRESETS
+
+__all__ = ["ContentError", "SyncReport", "sync"]
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WORDS_PER_MINUTE = 200
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
-
-
-class ContentError(ValueError):
-    """A content file that cannot be loaded: the message names the file and what to fix."""
 
 
 @dataclass
@@ -96,14 +96,8 @@ def _read_front_matter(path: Path) -> tuple[dict, str]:
     return meta, match[2]
 
 
-def _require(meta: dict, key: str, kind: type, source: str):
-    value = meta.get(key)
-    if not isinstance(value, kind) or (isinstance(value, str | list) and not value):
-        raise ContentError(f"{source}: '{key}' must be a non-empty {kind.__name__}.")
-    return value
-
-
-def load_glossary(content_dir: Path) -> dict[str, dict]:
+def load_glossary(content_dir: Path) -> tuple[dict[str, dict], Text]:
+    """The glossary's terms, and the Text that links them (definitions may link each other)."""
     path = content_dir / "glossary.yaml"
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     terms: dict[str, dict] = {}
@@ -111,15 +105,41 @@ def load_glossary(content_dir: Path) -> dict[str, dict]:
         slug = _require(entry, "slug", str, path.name)
         if not SLUG.match(slug) or slug in terms:
             raise ContentError(f"{path.name}: '{slug}' is not a new lowercase slug.")
-        definition = markup.render(_require(entry, "definition", str, f"{path.name} {slug}"))
         terms[slug] = {
             "term": _require(entry, "term", str, f"{path.name} {slug}"),
-            "definition_html": definition.html,
+            "definition": _require(entry, "definition", str, f"{path.name} {slug}"),
         }
-    return terms
+    glossary_url = reverse("lessons:glossary")
+    text = Text(
+        {slug: (in_sentence(t["term"]), f"{glossary_url}#{slug}") for slug, t in terms.items()}
+    )
+    for slug, term in terms.items():
+        term["definition_html"] = text.block(term.pop("definition"), f"{path.name} {slug}")
+    return terms, text
 
 
-def load_lesson(path: Path, term_urls: dict[str, tuple[str, str]]) -> dict:
+def objectives(meta: dict, source: str) -> list[dict]:
+    """The lesson's objectives as {id, text}. A plain sentence (the first version of the format)
+    gets an id from its position."""
+    found = []
+    for index, entry in enumerate(_require(meta, "objectives", list, source), start=1):
+        if isinstance(entry, str):
+            entry = {"id": f"objective-{index}", "text": entry}
+        if (
+            not isinstance(entry, dict)
+            or not SLUG.match(str(entry.get("id", "")))
+            or not isinstance(entry.get("text"), str)
+            or not entry["text"]
+        ):
+            raise ContentError(f"{source}: objective {index} needs an id (a slug) and a text.")
+        found.append({"id": entry["id"], "text": entry["text"]})
+    ids = [objective["id"] for objective in found]
+    if len(set(ids)) != len(ids):
+        raise ContentError(f"{source}: two objectives share an id: {sorted(ids)}.")
+    return found
+
+
+def load_lesson(path: Path, text: Text) -> dict:
     meta, body = _read_front_matter(path)
     slug = _require(meta, "slug", str, path.name)
     if not SLUG.match(slug):
@@ -128,13 +148,15 @@ def load_lesson(path: Path, term_urls: dict[str, tuple[str, str]]) -> dict:
         )
     key_terms = meta.get("key_terms") or []
     for term in key_terms:
-        if term not in term_urls:
+        if term not in text.term_urls:
             raise ContentError(f"{path.name}: key term '{term}' is not in the glossary.")
     for key in ("simulator_preset", "simulator_compare"):
         if meta.get(key) and meta[key] not in PRESETS:
             raise ContentError(f"{path.name}: {key} '{meta[key]}' is not a simulator preset.")
     try:
-        rendered = markup.render(body, term_urls=term_urls, draw_stack=draw_stack)
+        rendered = markup.render(
+            body, term_urls=text.term_urls, draw_stack=draw_stack, quote_figure=quote_figure
+        )
     except markup.MarkupError as error:
         raise ContentError(f"{path.name}: {error}") from error
     return {
@@ -142,7 +164,7 @@ def load_lesson(path: Path, term_urls: dict[str, tuple[str, str]]) -> dict:
         "order": _require(meta, "order", int, path.name),
         "title": _require(meta, "title", str, path.name),
         "summary": _require(meta, "summary", str, path.name),
-        "objectives": _require(meta, "objectives", list, path.name),
+        "objectives": objectives(meta, path.name),
         "key_terms": key_terms,
         "body_html": rendered.html,
         "toc": rendered.toc,
@@ -150,101 +172,6 @@ def load_lesson(path: Path, term_urls: dict[str, tuple[str, str]]) -> dict:
         "simulator_preset": meta.get("simulator_preset") or "",
         "simulator_compare": meta.get("simulator_compare") or "",
     }
-
-
-QUESTION_KINDS = {kind.value for kind in Question.Kind}
-
-
-def _check_question(entry: dict, where: str, anchors: set[str]) -> None:
-    kind = entry.get("type")
-    if kind not in QUESTION_KINDS:
-        raise ContentError(f"{where}: type must be one of {sorted(QUESTION_KINDS)}.")
-    if entry.get("reread") not in anchors:
-        raise ContentError(
-            f"{where}: reread '{entry.get('reread')}' is not a section of the lesson."
-        )
-    if entry.get("simulator") and entry["simulator"] not in PRESETS:
-        raise ContentError(f"{where}: simulator '{entry['simulator']}' is not a preset.")
-    choices = entry.get("choices") or []
-    right = sum(bool(choice.get("correct")) for choice in choices)
-    if kind == "single" and (len(choices) < 2 or right != 1):
-        raise ContentError(f"{where}: a single-choice question needs 2+ choices, 1 correct.")
-    if kind == "multiple" and not (0 < right < len(choices)):
-        raise ContentError(f"{where}: select-all needs at least one right and one wrong choice.")
-    if kind == "truefalse" and not isinstance(entry.get("answer"), bool):
-        raise ContentError(f"{where}: a true-or-false question needs 'answer: true' or false.")
-    if kind == "ordering":
-        items = entry.get("items") or []
-        if len(items) < 2 or len(set(items)) != len(items) or not set(items) <= set(LAYERS):
-            raise ContentError(f"{where}: ordering items must be 2+ distinct layer slugs.")
-    if kind == "challenge":
-        constraints = entry.get("constraints") or {}
-        if not constraints or not set(constraints) <= set(grading.CONSTRAINTS):
-            raise ContentError(
-                f"{where}: constraints must be some of {sorted(grading.CONSTRAINTS)}."
-            )
-        if not any(
-            grading.grade_challenge(_spec(entry), preset.layers).correct
-            for preset in PRESETS.values()
-        ):
-            raise ContentError(f"{where}: no preset meets this challenge; is it solvable?")
-
-
-def _spec(entry: dict) -> dict:
-    kind = entry["type"]
-    if kind == "truefalse":
-        return {"answer": entry["answer"]}
-    if kind == "ordering":
-        return {"items": list(entry["items"])}
-    if kind == "challenge":
-        return {
-            "instances": int(entry.get("instances", 1)),
-            "host_memory_mb": int(entry.get("host_memory_mb", DEFAULT_HOST_MEMORY_MB)),
-            "constraints": dict(entry["constraints"]),
-        }
-    return {}
-
-
-def load_quiz(path: Path, lessons: dict[str, dict], term_urls) -> tuple[str, list[dict]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    lesson_slug = data.get("lesson")
-    if lesson_slug not in lessons:
-        raise ContentError(f"{path.name}: lesson '{lesson_slug}' does not exist.")
-    anchors = {entry["id"] for entry in lessons[lesson_slug]["toc"]}
-    questions, seen = [], set()
-    for order, entry in enumerate(data.get("questions") or [], start=1):
-        slug = entry.get("slug", "")
-        where = f"{path.name} {slug or order}"
-        if not SLUG.match(slug) or slug in seen:
-            raise ContentError(f"{where}: needs a new lowercase slug.")
-        seen.add(slug)
-        _check_question(entry, where, anchors)
-        explanation = markup.render(_require(entry, "explanation", str, where), term_urls=term_urls)
-        questions.append(
-            {
-                "slug": slug,
-                "values": {
-                    "order": order,
-                    "kind": entry["type"],
-                    "prompt": _require(entry, "prompt", str, where),
-                    "explanation_html": explanation.html,
-                    "reread": entry["reread"],
-                    "simulator_preset": entry.get("simulator") or "",
-                    "spec": _spec(entry),
-                    "retired": False,
-                },
-                "choices": [
-                    {
-                        "key": f"{slug}-{chr(97 + i)}",
-                        "text": c["text"],
-                        "correct": bool(c.get("correct")),
-                        "order": i,
-                    }
-                    for i, c in enumerate(entry.get("choices") or [])
-                ],
-            }
-        )
-    return lesson_slug, questions
 
 
 def _save_questions(report: SyncReport, lesson: Lesson, questions: list[dict]) -> None:
@@ -258,7 +185,8 @@ def _save_questions(report: SyncReport, lesson: Lesson, questions: list[dict]) -
             for name in changed:
                 setattr(obj, name, values[name])
             obj.save(update_fields=changed)
-        current = list(obj.choices.values("key", "text", "correct", "order"))
+        fields = list(question["choices"][0]) if question["choices"] else ["key"]
+        current = list(obj.choices.values(*fields))
         if current != question["choices"]:
             obj.choices.all().delete()
             Choice.objects.bulk_create(Choice(question=obj, **c) for c in question["choices"])
@@ -289,19 +217,15 @@ def course_version(paths: list[Path]) -> str:
 
 def sync(content_dir: Path = CONTENT_DIR) -> SyncReport:
     report = SyncReport()
-    terms = load_glossary(content_dir)
-    glossary_url = reverse("lessons:glossary")
-    term_urls = {
-        slug: (in_sentence(t["term"]), f"{glossary_url}#{slug}") for slug, t in terms.items()
-    }
+    terms, text = load_glossary(content_dir)
     paths = sorted(content_dir.glob("*.md"))
-    lessons = [load_lesson(path, term_urls) for path in paths]
+    lessons = [load_lesson(path, text) for path in paths]
     slugs = [lesson["slug"] for lesson in lessons]
     if len(set(slugs)) != len(slugs):
         raise ContentError(f"Two lesson files share a slug: {sorted(slugs)}.")
     by_slug = {lesson["slug"]: lesson for lesson in lessons}
     quiz_paths = sorted((content_dir / "quizzes").glob("*.yaml"))
-    quizzes = dict(load_quiz(path, by_slug, term_urls) for path in quiz_paths)
+    quizzes = dict(load_quiz(path, by_slug, text) for path in quiz_paths)
     version = course_version([*paths, content_dir / "glossary.yaml"])
     for lesson in lessons:
         lesson["course_version"] = version

@@ -123,7 +123,7 @@ class SingleChoiceForm(AnswerForm):
 
     def build(self, choices: list[Choice]) -> None:
         self.fields["choice"] = OneChoiceField(
-            choices=[(choice.key, choice.text) for choice in choices],
+            choices=[(choice.key, choice.shown) for choice in choices],
             widget=KeyedRadios,
             error_messages={
                 "required": "Choose one of the answers, then check it.",
@@ -142,7 +142,7 @@ class MultipleChoiceForm(AnswerForm):
 
     def build(self, choices: list[Choice]) -> None:
         self.fields["choices"] = forms.MultipleChoiceField(
-            choices=[(choice.key, choice.text) for choice in choices],
+            choices=[(choice.key, choice.shown) for choice in choices],
             widget=KeyedCheckboxes,
             error_messages={
                 "required": "Select at least one answer, then check it.",

@@ -18,6 +18,35 @@ class Grade:
     feedback: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Misconception:
+    """What a wrong answer reveals (a label a teacher reads), the feedback that answers it, and
+    where the simulator shows the counterexample."""
+
+    label: str
+    feedback_html: str
+    simulator_url: str = ""
+
+
+def misconceptions(
+    question: Question, choices: Sequence[Choice], response: dict, correct: bool
+) -> list[Misconception]:
+    """The misconceptions a wrong answer reveals: each wrong choice picked names its own; the
+    kinds with one wrong answer (true/false, ordering, challenge) name the question's."""
+    if correct:
+        return []
+    picked = response.get("choices") or [response.get("choice")]
+    found = [
+        Misconception(choice.misconception, choice.feedback_html, choice.simulator_url)
+        for choice in choices
+        if choice.key in picked and not choice.correct and choice.misconception
+    ]
+    spec = question.spec
+    if not found and spec.get("misconception"):
+        found = [Misconception(spec["misconception"], spec.get("feedback_html", ""))]
+    return found
+
+
 def grade(question: Question, choices: Sequence[Choice], response: dict) -> Grade:
     kind = question.kind
     if kind == Question.Kind.SINGLE:

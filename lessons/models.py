@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 
 class LessonQuerySet(models.QuerySet):
@@ -71,12 +73,17 @@ class Question(models.Model):
     slug = models.SlugField(max_length=64)
     order = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The lesson objective (its id in the lesson's front matter) this question assesses.
+    objective = models.SlugField(max_length=64, blank=True)
     prompt = models.TextField()
+    # The prompt as inline Markdown rendered and sanitised at load time.
+    prompt_html = models.TextField(default="")
     explanation_html = models.TextField()
     reread = models.CharField(max_length=100, help_text="Anchor of the lesson section to reread")
     simulator_preset = models.CharField(max_length=64, blank=True)
     # Kind-specific grading data: the true/false answer, the ordering's items in their right
-    # order, a challenge's instances, host memory and constraints. Never sent to the page.
+    # order, a challenge's instances, host memory, constraints and what it teaches; for the kinds
+    # with one wrong answer, its `misconception` and `feedback_html`. Never sent to the page.
     spec = models.JSONField(default=dict)
     # A question that left the files but has answers is retired rather than deleted.
     retired = models.BooleanField(default=False)
@@ -91,6 +98,11 @@ class Question(models.Model):
         return f"{self.lesson.slug}: {self.slug}"
 
     @property
+    def shown_prompt(self) -> str:
+        """The prompt as the page shows it: sanitised HTML from the loader."""
+        return mark_safe(self.prompt_html) if self.prompt_html else escape(self.prompt)
+
+    @property
     def hint(self) -> str:
         """Words the prompt needs beside it: a select-all question says so once."""
         if self.kind == self.Kind.MULTIPLE and "all that apply" not in self.prompt:
@@ -103,8 +115,14 @@ class Choice(models.Model):
     # "<question slug>-<letter>": a choice sent with another question is recognisably foreign.
     key = models.CharField(max_length=72)
     text = models.TextField()
+    text_html = models.TextField(default="")
     correct = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField()
+    # A wrong choice names the misconception it reveals (a short label a teacher reads) and
+    # answers it; where the simulator shows the counterexample, it links that state.
+    misconception = models.CharField(max_length=120, blank=True)
+    feedback_html = models.TextField(blank=True)
+    simulator_url = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["order"]
@@ -114,6 +132,11 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown(self) -> str:
+        """The choice as the page shows it: sanitised HTML from the loader."""
+        return mark_safe(self.text_html) if self.text_html else escape(self.text)
 
 
 class Learner(models.Model):
@@ -176,6 +199,9 @@ class Attempt(models.Model):
     score = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # What this attempt drew from the lesson's pool: {"questions": [question ids], "seed": n}.
+    # Kept so a reload shows the same questions, with their choices in the same order.
+    draw = models.JSONField(default=dict)
 
     objects = AttemptQuerySet.as_manager()
 
@@ -211,6 +237,8 @@ class Answer(models.Model):
     correct = models.BooleanField()
     mark = models.PositiveSmallIntegerField()
     feedback = models.JSONField(default=list)
+    # The misconceptions this answer revealed (labels from the quiz file), for teachers to count.
+    misconceptions = models.JSONField(default=list)
     answered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from lessons import grading
 from lessons.forms import AnswerForm, answer_form
@@ -80,6 +81,12 @@ def submit(learner: Learner, form: AnswerForm) -> Submission:
                     correct=result.correct,
                     mark=result.mark,
                     feedback=result.feedback,
+                    misconceptions=[
+                        found.label
+                        for found in grading.misconceptions(
+                            question, form.choices, response, result.correct
+                        )
+                    ],
                 )
         except IntegrityError:
             return Submission(Answer.objects.get(attempt=attempt, question=question), saved=False)
@@ -139,13 +146,20 @@ class QuestionView:
     def given_answer(self) -> str:
         """What the learner answered, in words."""
         response = self.answer.response
-        texts = {choice.key: choice.text for choice in self.form.choices}
-        if "choices" in response:
-            return "; ".join(texts.get(key, key) for key in response["choices"])
-        if "choice" in response:
-            return texts.get(response["choice"], response["choice"].capitalize())
+        shown = {choice.key: choice.shown for choice in self.form.choices}
+        keys = response.get("choices") or ([response["choice"]] if "choice" in response else [])
+        if keys:
+            return format_html_join("; ", "{}", ((shown.get(k, k.capitalize()),) for k in keys))
         layers = response.get("order") or response.get("stack") or []
         return " → ".join(engine.LAYERS[slug].name for slug in layers if slug in engine.LAYERS)
+
+    @property
+    def revealed(self) -> list[grading.Misconception]:
+        """The misconceptions this answer revealed, each with the feedback that answers it."""
+        answer = self.answer
+        return grading.misconceptions(
+            self.question, self.form.choices, answer.response, answer.correct
+        )
 
 
 def question_view(

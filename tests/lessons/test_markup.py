@@ -92,3 +92,66 @@ def test_markdown_table_headers_head_their_columns():
     html = render("| Layer | Shared |\n|---|---|\n| Hardware | yes |\n")
     assert '<th scope="col">Layer</th>' in html
     assert "<td>Hardware</td>" in html
+
+
+def quote(reference: str) -> str:
+    if reference != "guest-os.startup_ms":
+        raise markup.MarkupError(f"No figure {reference!r}")
+    return '<span class="figure">8.0 s</span> (Source, 2017)'
+
+
+class TestFigures:
+    """[[figure:layer.figure]] puts the catalogue's quoted figure in place, after sanitising."""
+
+    def test_it_quotes_the_figure_in_place(self):
+        html = markup.render("A VM boots in [[figure:guest-os.startup_ms]].", quote_figure=quote)
+        assert html.html == '<p>A VM boots in <span class="figure">8.0 s</span> (Source, 2017).</p>'
+
+    def test_an_unknown_figure_stops_the_load(self):
+        with pytest.raises(markup.MarkupError, match="guest-os.nothing"):
+            markup.render("[[figure:guest-os.nothing]]", quote_figure=quote)
+
+    def test_figures_are_refused_where_none_are_allowed(self):
+        with pytest.raises(markup.MarkupError, match="not allowed"):
+            markup.render("[[figure:guest-os.startup_ms]]")
+
+
+class TestCalloutsAndDiagrams:
+    """A Measured call-out and a diagram hold Markdown; only the classes the stylesheet knows
+    survive the sanitiser."""
+
+    def test_a_measured_callout_keeps_its_classes_and_its_markdown(self):
+        html = render('<aside class="callout measured" markdown="1">\n\n**Measured**\n\n</aside>')
+        assert (
+            html == '<aside class="callout measured">\n<p><strong>Measured</strong></p>\n</aside>'
+        )
+
+    def test_a_diagram_keeps_its_classes_and_a_markdown_caption(self):
+        html = render(
+            '<figure class="diagram diagram-overlay" markdown="1">\n\n- top\n\n'
+            "<figcaption>The `merged` view</figcaption>\n</figure>"
+        )
+        assert '<figure class="diagram diagram-overlay">' in html
+        assert "<figcaption>The <code>merged</code> view</figcaption>" in html
+
+    def test_an_unknown_class_or_attribute_is_dropped(self):
+        html = render('<aside class="callout evil" id="x" markdown="1">\n\nHi\n\n</aside>')
+        assert html.startswith('<aside class="callout">')
+
+    def test_a_fenced_code_block_is_a_pre_and_code(self):
+        html = render("```sh\nls -l /dev/kvm\n```")
+        assert html == "<pre><code>ls -l /dev/kvm\n</code></pre>"
+
+
+class TestInline:
+    """Prompts and choices: one paragraph of inline Markdown, no blocks."""
+
+    def test_it_renders_code_and_emphasis_without_a_paragraph(self):
+        assert markup.inline("Run `ps -e` *inside*") == "Run <code>ps -e</code> <em>inside</em>"
+
+    def test_it_refuses_blocks(self):
+        with pytest.raises(markup.MarkupError, match="one paragraph"):
+            markup.inline("One\n\nTwo")
+
+    def test_it_sanitises(self):
+        assert markup.inline('<img src=x onerror="alert(1)">Hi <b>there</b>') == "Hi there"

@@ -75,8 +75,13 @@ class TestQuizPage:
         questions = Question.objects.filter(lesson__slug="architecture")
         assert response.text.count("<fieldset") == questions.count()
         for question in questions:
-            legend = re.search(rf'<legend id="q-{question.slug}-legend">([^<]*)', response.text)
-            assert legend and legend[1].strip() == question.prompt.replace("'", "&#x27;")
+            hint = f' <span class="muted">({question.hint})</span>' if question.hint else ""
+            assertContains(
+                response,
+                f'<legend id="q-{question.slug}-legend" hx-disable>{question.prompt_html}{hint}'
+                "</legend>",
+                html=True,
+            )
 
     def test_every_lesson_has_a_quiz_of_at_least_five_questions(self, client, course):
         for lesson in course:
@@ -140,6 +145,34 @@ class TestFeedback:
         )
         assert re.search(r"Startup per instance: [\d,]+ ms, needs at most 5,000 ms", response.text)
 
+    def test_a_wrong_choice_gets_feedback_on_its_misconception_and_a_simulator_link(
+        self, client, course
+    ):
+        Choice.objects.filter(key="container-boundary-a").update(
+            misconception="A container runs on virtual hardware",
+            feedback_html="<p>A container calls the host kernel directly.</p>",
+            simulator_url="/simulator/?stack=hardware,host-os,container-runtime,app",
+        )
+        step = {"question": "container-boundary", "choice": "a"}
+        response = answer(client, step, htmx=True)
+        assertContains(
+            response,
+            '<div class="feedback__misconception" hx-disable>'
+            '<p class="feedback__label"><span class="muted">The idea behind this answer:</span> '
+            "A container runs on virtual hardware</p>"
+            "<p>A container calls the host kernel directly.</p>"
+            '<p><a href="/simulator/?stack=hardware,host-os,container-runtime,app">'
+            "See the counterexample in the simulator</a></p></div>",
+            html=True,
+        )
+        assert Answer.objects.get().misconceptions == ["A container runs on virtual hardware"]
+
+    def test_a_right_answer_reveals_no_misconception(self, client, course):
+        Choice.objects.filter(key="container-boundary-a").update(misconception="Something")
+        response = answer(client, RIGHT[1], htmx=True)
+        assert "feedback__misconception" not in response.text
+        assert Answer.objects.get().misconceptions == []
+
     def test_htmx_feedback_takes_keyboard_focus_through_autofocus(self, client, course):
         """htmx focuses an `autofocus` element it swaps in; a full page load steals no focus."""
         response = answer(client, RIGHT[1], htmx=True)
@@ -163,10 +196,12 @@ class TestFeedback:
     def test_a_select_all_prompt_that_does_not_say_so_gets_the_words_beside_it(
         self, client, course
     ):
-        Question.objects.filter(slug="shared-layers-vms").update(prompt="Which layers?")
+        Question.objects.filter(slug="shared-layers-vms").update(
+            prompt="Which layers?", prompt_html="Which layers?"
+        )
         assertContains(
             client.get(quiz_url()),
-            '<legend id="q-shared-layers-vms-legend">Which layers? '
+            '<legend id="q-shared-layers-vms-legend" hx-disable>Which layers? '
             '<span class="muted">(select all that apply)</span></legend>',
             html=True,
         )

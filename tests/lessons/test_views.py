@@ -70,7 +70,7 @@ class TestLessonPage:
         assertContains(response, f'<h1 id="lesson-title">{escape(lesson.title)}</h1>', html=True)
         assert "In this lesson you will learn to" in response.text
         for objective in lesson.objectives:
-            assert escape(objective) in response.text
+            assertContains(response, f"<li>{escape(objective['text'])}</li>", html=True)
         assert f"{lesson.reading_minutes} min read" in response.text
         for entry in lesson.toc:
             assert f'href="#{entry["id"]}"' in response.text
