@@ -3,7 +3,6 @@ reads an answer through it, and its errors are the words a learner sees for a ta
 incomplete answer (400, nothing saved). Only the server sees the answer key: no form holds it.
 """
 
-import hashlib
 from collections.abc import Sequence
 
 from django import forms
@@ -12,6 +11,7 @@ from django.forms.renderers import DjangoTemplates
 from django.template import loader
 from django.urls import reverse
 
+from lessons import pool
 from lessons.models import Choice, Question
 from simulator import engine, links, messages
 
@@ -81,10 +81,17 @@ class AnswerForm(forms.Form):
     )
 
     def __init__(
-        self, question: Question, choices: Sequence[Choice], data=None, attempt: int = 1
+        self,
+        question: Question,
+        choices: Sequence[Choice],
+        data=None,
+        attempt: int = 1,
+        seed: int = 0,
     ) -> None:
         self.question = question
-        self.choices = list(choices)
+        self.seed = seed
+        # Shown in an order fixed by the attempt's seed: never the file's, the same on a reload.
+        self.choices = pool.shuffled(choices, seed, question.slug)
         self.anchor = f"q-{question.slug}"
         super().__init__(data, auto_id=f"{self.anchor}-%s", initial={"attempt": attempt})
         self.build(self.choices)
@@ -186,7 +193,7 @@ class OrderingForm(AnswerForm):
     template_name = "lessons/answers/ordering.html"
 
     def build(self, choices: list[Choice]) -> None:
-        items = shown_order(self.question.slug, self.question.spec["items"])
+        items = pool.shuffled(self.question.spec["items"], self.seed, self.question.slug)
         options = [("", "Choose a layer…"), *((slug, engine.LAYERS[slug].name) for slug in items)]
         count = len(items)
         self.single_valued = tuple(f"position-{n}" for n in range(1, count + 1))
@@ -277,12 +284,6 @@ FORMS: dict[str, type[AnswerForm]] = {
 
 
 def answer_form(
-    question: Question, choices: Sequence[Choice], data=None, attempt: int = 1
+    question: Question, choices: Sequence[Choice], data=None, attempt: int = 1, seed: int = 0
 ) -> AnswerForm:
-    return FORMS[question.kind](question, choices, data, attempt)
-
-
-def shown_order(slug: str, items: list[str]) -> list[str]:
-    """A stable order that is not the answer: the same for every learner and every request."""
-    order = sorted(items, key=lambda item: hashlib.sha256(f"{slug}:{item}".encode()).digest())
-    return order if order != items else order[1:] + order[:1]
+    return FORMS[question.kind](question, choices, data, attempt, seed)

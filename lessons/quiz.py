@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from lessons import grading
+from lessons import grading, pool
 from lessons.forms import AnswerForm, answer_form
 from lessons.models import Answer, Attempt, Learner, Lesson, Question
 from simulator import engine
@@ -34,10 +34,6 @@ class Submission:
         return ["You already answered this in this attempt: your first answer stands."]
 
 
-def active_questions(lesson: Lesson):
-    return lesson.questions.filter(retired=False).prefetch_related("choices")
-
-
 def _open_attempt(learner: Learner, lesson: Lesson, number: int) -> Attempt:
     attempt = (
         Attempt.objects.select_for_update()
@@ -49,12 +45,7 @@ def _open_attempt(learner: Learner, lesson: Lesson, number: int) -> Attempt:
             raise QuizClosed("This quiz page is out of date. Reload it to see your latest attempt.")
         try:
             with transaction.atomic():
-                attempt = Attempt.objects.create(
-                    learner=learner,
-                    lesson=lesson,
-                    number=1,
-                    question_count=active_questions(lesson).count(),
-                )
+                attempt = _create_attempt(learner, lesson, 1, previous=None)
         except IntegrityError:  # a simultaneous first answer started it
             attempt = Attempt.objects.get(learner=learner, lesson=lesson, number=1)
     if attempt.finished_at is not None:
@@ -65,6 +56,19 @@ def _open_attempt(learner: Learner, lesson: Lesson, number: int) -> Attempt:
     return attempt
 
 
+def _create_attempt(
+    learner: Learner, lesson: Lesson, number: int, previous: Attempt | None
+) -> Attempt:
+    draw = pool.new_draw(lesson, number, previous)
+    return Attempt.objects.create(
+        learner=learner,
+        lesson=lesson,
+        number=number,
+        question_count=len(draw["questions"]),
+        draw=draw,
+    )
+
+
 def submit(learner: Learner, form: AnswerForm) -> Submission:
     """Grade and save the answer in a valid form. Raises QuizClosed (409), saving nothing."""
     question, response = form.question, form.response()
@@ -72,6 +76,11 @@ def submit(learner: Learner, form: AnswerForm) -> Submission:
     result = grading.grade(question, form.choices, response)
     with transaction.atomic():
         attempt = _open_attempt(learner, question.lesson, number)
+        if not pool.in_draw(attempt, question):
+            raise QuizClosed(
+                f"Attempt {attempt.number} does not ask this question. Reload the page to see "
+                "the questions it asks."
+            )
         try:
             with transaction.atomic():
                 answer = Answer.objects.create(
@@ -112,12 +121,8 @@ def start_new_attempt(learner: Learner, lesson: Lesson) -> Attempt:
             return latest
         try:
             with transaction.atomic():
-                return Attempt.objects.create(
-                    learner=learner,
-                    lesson=lesson,
-                    number=(latest.number if latest else 0) + 1,
-                    question_count=active_questions(lesson).count(),
-                )
+                number = (latest.number if latest else 0) + 1
+                return _create_attempt(learner, lesson, number, previous=latest)
         except IntegrityError:
             return Attempt.objects.filter(learner=learner, lesson=lesson).latest("number")
 
@@ -167,10 +172,11 @@ def question_view(
     answer: Answer | None = None,
     *,
     attempt: int = 1,
+    seed: int = 0,
     errors: list[str] | None = None,
     focus: bool = False,
 ) -> QuestionView:
-    form = answer_form(question, list(question.choices.all()), attempt=attempt)
+    form = answer_form(question, list(question.choices.all()), attempt=attempt, seed=seed)
     return QuestionView(question, form, answer, focus=focus, errors=errors or [])
 
 
@@ -187,19 +193,22 @@ def question_context(
     in by htmx: keyboard focus moves to its feedback or error."""
     latest = _latest(learner, question.lesson)
     number = latest.number if latest else 1
-    item = question_view(question, answer, attempt=number, errors=errors, focus=True)
+    seed = pool.seed_of_attempt(question.lesson, latest)
+    item = question_view(question, answer, attempt=number, seed=seed, errors=errors, focus=True)
     return {"lesson": question.lesson, "item": item}
 
 
 def page_context(lesson: Lesson, learner: Learner | None, errors: dict | None = None) -> dict:
-    """The whole quiz page; `errors` maps a question's id to the errors to show beside it."""
+    """The whole quiz page: the questions the latest attempt drew (or a first attempt would);
+    `errors` maps a question's id to the errors to show beside it."""
     latest = _latest(learner, lesson)
     number = latest.number if latest else 1
     answers = {a.question_id: a for a in latest.answers.all()} if latest else {}
     errors = errors or {}
+    drawn, seed = pool.drawn_questions(lesson, latest)
     questions = [
-        question_view(q, answers.get(q.pk), attempt=number, errors=errors.get(q.pk))
-        for q in active_questions(lesson)
+        question_view(q, answers.get(q.pk), attempt=number, seed=seed, errors=errors.get(q.pk))
+        for q in drawn
     ]
     best = None
     if latest and latest.number > 1:
