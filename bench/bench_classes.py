@@ -28,7 +28,7 @@ from django.utils import timezone  # noqa: E402
 
 from cvm_site.classes import fresh_code_fields  # noqa: E402
 from cvm_site.models import Classroom, Membership  # noqa: E402
-from lessons.models import Answer, Attempt, Learner, Lesson  # noqa: E402
+from lessons.models import Answer, Attempt, Learner, Lesson, Reading  # noqa: E402
 
 LEARNERS = int(os.environ.get("BENCH_CLASS_SIZE", "500"))
 ATTEMPTS_PER_QUIZ = 2
@@ -41,9 +41,10 @@ def build_class() -> Classroom:
     call_command("createteacher", "bench-teacher", "--no-input", stdout=io.StringIO())
     room = Classroom.objects.create(teacher=teacher, name="Bench class", **fresh_code_fields())
     lessons = list(Lesson.objects.prefetch_related("questions__choices"))
-    slugs = [lesson.slug for lesson in lessons]
-    learners = Learner.objects.bulk_create(
-        [Learner(read_lessons=slugs) for _ in range(LEARNERS)], batch_size=500
+    learners = Learner.objects.bulk_create([Learner() for _ in range(LEARNERS)], batch_size=500)
+    Reading.objects.bulk_create(
+        [Reading(learner=learner, lesson=lesson) for learner in learners for lesson in lessons],
+        batch_size=2000,
     )
     Membership.objects.bulk_create(
         [
