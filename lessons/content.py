@@ -16,7 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from lessons import markup
+from lessons import markup, pages
 from lessons.loading import SLUG, ContentError, Text, quote_figure
 from lessons.loading import require as _require
 from lessons.models import Choice, GlossaryTerm, Lesson, Question
@@ -239,4 +239,5 @@ def sync(content_dir: Path = CONTENT_DIR) -> SyncReport:
         _delete_missing(Lesson, report, "lessons", set(slugs))
         for lesson in Lesson.objects.all():
             _save_questions(report, lesson, quizzes.get(lesson.slug, []))
+    pages.forget(slugs)
     return report

@@ -30,14 +30,22 @@ class Page:
     anonymous_html: str  # the same, with an anonymous reader's account links in place
 
 
+def _key(slug: str) -> str:
+    return f"lesson-page:{slug}"
+
+
 def lesson_page(request: HttpRequest, slug: str) -> Page:
     """The page for `slug`, from the cache or rendered into it; Http404 if there is none."""
-    key = f"lesson-page:{slug}"
-    page = cache.get(key)
+    page = cache.get(_key(slug))
     if page is None:
         page = _render(request, slug)
-        cache.set(key, page, SECONDS)
+        cache.set(_key(slug), page, SECONDS)
     return page
+
+
+def forget(slugs) -> None:
+    """Drop cached pages after the course changed (in this process; others within a minute)."""
+    cache.delete_many([_key(slug) for slug in slugs])
 
 
 def fill(page: Page, request: HttpRequest) -> str:
