@@ -9,6 +9,7 @@ what a learner types in the form.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -48,28 +49,9 @@ def query(
     return pairs
 
 
-def simulator_url(
-    stack: Sequence[str] = (),
-    *,
-    compare: Sequence[str] = (),
-    instances: int = DEFAULT_INSTANCES,
-    host_memory_mb: int = DEFAULT_HOST_MEMORY_MB,
-    host_cores: int = DEFAULT_HOST_CORES,
-    workload: str = DEFAULT_WORKLOAD,
-    prev: Sequence[str] | None = None,
-) -> str:
-    """The simulator page showing this state."""
-    encoded = urlencode(
-        query(
-            stack,
-            compare=compare,
-            instances=instances,
-            host_memory_mb=host_memory_mb,
-            host_cores=host_cores,
-            workload=workload,
-            prev=prev,
-        )
-    )
+def simulator_url(stack: Sequence[str] = (), **state: Any) -> str:
+    """The simulator page showing this state; ``state`` takes the keywords of ``query``."""
+    encoded = urlencode(query(stack, **state))
     return reverse("simulator:page") + (f"?{encoded}" if encoded else "")
 
 

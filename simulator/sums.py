@@ -27,15 +27,15 @@ class Charge:
     figure: Figure
 
 
+def _total(charges: list[Charge], per_instance: bool) -> float:
+    return sum(charge.figure.value for charge in charges if charge.per_instance == per_instance)
+
+
 @dataclass
 class Sums:
     """The running totals of a stack's figures, bottom up, with the entries behind them."""
 
     startup_ms: float = 0.0
-    memory_each: float = 0.0
-    memory_once: float = 0.0
-    disk_each: float = 0.0
-    disk_once: float = 0.0
     compute_left: float = 1.0
     io_left: float = 1.0
     startup: list[LedgerEntry] = field(default_factory=list)
@@ -43,6 +43,22 @@ class Sums:
     disk: list[Charge] = field(default_factory=list)
     compute: list[LedgerEntry] = field(default_factory=list)
     io: list[LedgerEntry] = field(default_factory=list)
+
+    @property
+    def memory_each(self) -> float:
+        return _total(self.memory, per_instance=True)
+
+    @property
+    def memory_once(self) -> float:
+        return _total(self.memory, per_instance=False)
+
+    @property
+    def disk_each(self) -> float:
+        return _total(self.disk, per_instance=True)
+
+    @property
+    def disk_once(self) -> float:
+        return _total(self.disk, per_instance=False)
 
     def add_startup(self, slug: str, name: str, amount: float, each: bool, figure: Figure):
         self.startup_ms += amount
@@ -67,20 +83,16 @@ class Sums:
         if (figure := figures.startup_ms) is not None:
             # A shared layer is already running when an instance starts.
             self.add_startup(slug, name, figure.value if each else 0.0, each, figure)
-        for figure, per in ((figures.memory_mb, each), (figures.shared_memory_mb, False)):
-            if figure is not None:
-                self.memory.append(Charge(slug, name, per, figure))
-                if per:
-                    self.memory_each += figure.value
-                else:
-                    self.memory_once += figure.value
-        for figure, per in ((figures.disk_mb, disk_each), (figures.shared_disk_mb, False)):
-            if figure is not None:
-                self.disk.append(Charge(slug, name, per, figure))
-                if per:
-                    self.disk_each += figure.value
-                else:
-                    self.disk_once += figure.value
+        self.memory += [
+            Charge(slug, name, per, figure)
+            for figure, per in ((figures.memory_mb, each), (figures.shared_memory_mb, False))
+            if figure is not None
+        ]
+        self.disk += [
+            Charge(slug, name, per, figure)
+            for figure, per in ((figures.disk_mb, disk_each), (figures.shared_disk_mb, False))
+            if figure is not None
+        ]
         self.add_overheads(slug, name, each, figures.compute_overhead, figures.io_overhead)
 
 

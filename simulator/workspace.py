@@ -46,28 +46,23 @@ class State:
         """Host memory as the form shows it."""
         return self.host_memory_mb // units.MB_PER_GB
 
+    def _settings(self) -> dict:
+        """Everything but the stack, in the words of ``links.query``."""
+        return {
+            "compare": self.compare,
+            "instances": self.instances,
+            "host_memory_mb": self.host_memory_mb,
+            "host_cores": self.cores,
+            "workload": self.workload,
+            "prev": self.prev,
+        }
+
     def params(self) -> list[tuple[str, str]]:
         """The state as query parameters, leaving out what is at its default."""
-        return links.query(
-            self.stack,
-            compare=self.compare,
-            instances=self.instances,
-            host_memory_mb=self.host_memory_mb,
-            host_cores=self.cores,
-            workload=self.workload,
-            prev=self.prev,
-        )
+        return links.query(self.stack, **self._settings())
 
     def url(self) -> str:
-        return links.simulator_url(
-            self.stack,
-            compare=self.compare,
-            instances=self.instances,
-            host_memory_mb=self.host_memory_mb,
-            host_cores=self.cores,
-            workload=self.workload,
-            prev=self.prev,
-        )
+        return links.simulator_url(self.stack, **self._settings())
 
     def step(self, stack: tuple[str, ...]) -> "State":
         """The state after the learner changes the stack, remembering where they came from."""
