@@ -35,6 +35,16 @@ def env_bool(name: str, default: bool) -> bool:
     )
 
 
+def env_int(name: str, default: int) -> int:
+    """A whole number; anything else stops start-up with a message naming the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(f"{name}={os.environ[name]!r} is not a whole number.")
+    return int(value)
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -200,7 +210,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 365  # a learner's progress lasts a school year without login
 LOGGED_IN_SESSION_AGE = 60 * 60 * 24 * 14  # an account's session lasts two weeks (set at login)
 # `manage.py purge` deletes anonymous learners idle this long (with their progress).
-ANONYMOUS_IDLE_DAYS = int(os.environ.get("ANONYMOUS_IDLE_DAYS", "400"))
+ANONYMOUS_IDLE_DAYS = env_int("ANONYMOUS_IDLE_DAYS", 400)
 SECURE_SSL_REDIRECT = HTTPS
 # Load balancers probe the health check over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -236,7 +246,7 @@ AXES_LOCKOUT_CALLABLE = "cvm_site.accounts.locked_out"
 AXES_CLIENT_IP_CALLABLE = "cvm_site.accounts.client_ip"
 AXES_USERNAME_CALLABLE = "cvm_site.accounts.throttled_username"
 # New accounts from one address per hour (kept in the database, so shared by all app servers).
-SIGNUP_LIMIT_PER_HOUR = int(os.environ.get("SIGNUP_LIMIT_PER_HOUR", "20"))
+SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 20)
 
 # Password-reset mail: printed on the console unless an SMTP server is configured.
 # (A lowercase name: Django 6.1 deprecates the EMAIL_* settings in favour of MAILERS.)
@@ -248,7 +258,7 @@ MAILERS = {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
             "host": email_host,
-            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "port": env_int("EMAIL_PORT", 587),
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", True),

@@ -116,6 +116,19 @@ class TestEnvironmentSettings:
         )
         assert "nor off (0, false, no, off)" in result.stderr
 
+    def test_a_number_that_is_not_one_stops_start_up_and_names_the_variable(self, monkeypatch):
+        from django.core.exceptions import ImproperlyConfigured
+
+        from cvm_site.settings import env_int
+
+        monkeypatch.setenv("CVM_LAB_NUMBER", "forty")
+        with pytest.raises(ImproperlyConfigured, match="CVM_LAB_NUMBER='forty' is not a whole"):
+            env_int("CVM_LAB_NUMBER", 400)
+        monkeypatch.setenv("CVM_LAB_NUMBER", " 40 ")
+        assert env_int("CVM_LAB_NUMBER", 400) == 40
+        monkeypatch.setenv("CVM_LAB_NUMBER", "")
+        assert env_int("CVM_LAB_NUMBER", 400) == 400
+
     @pytest.mark.parametrize(
         ("value", "expected"),
         [("1", True), ("Yes", True), (" on ", True), ("0", False), ("FALSE", False), ("", True)],
@@ -131,7 +144,7 @@ class TestEnvironmentSettings:
     def test_every_variable_the_settings_read_is_in_the_readme(self):
         settings_code = (ROOT / "cvm_site" / "settings.py").read_text()
         names = set(
-            re.findall(r'(?:env_bool|env_list|os\.environ\.get)\(\s*"(\w+)"', settings_code)
+            re.findall(r'(?:env_bool|env_int|env_list|os\.environ\.get)\(\s*"(\w+)"', settings_code)
         )
         readme_rows = re.findall(r"^\| `(\w+)` \|", (ROOT / "README.md").read_text(), re.M)
         assert {"DEBUG", "HTTPS", "SQLITE_PATH", "LOG_LEVEL"} <= names
