@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
+from django.http import QueryDict
 from django.urls import reverse
 
 from simulator.catalogue import PRESETS
 from simulator.engine import DEFAULT_WORKLOAD
+from simulator.forms import SimulatorForm
 from simulator.limits import DEFAULT_HOST_CORES, DEFAULT_HOST_MEMORY_MB, DEFAULT_INSTANCES
 from simulator.units import MB_PER_GB
 
@@ -58,3 +60,13 @@ def simulator_url(stack: Sequence[str] = (), **state: Any) -> str:
 def preset_url(preset: str, compare: str = "") -> str:
     """The simulator showing a preset, and optionally comparing it with another preset."""
     return simulator_url(PRESETS[preset].layers, compare=PRESETS[compare].layers if compare else ())
+
+
+def query_problems(query: str) -> list[str]:
+    """What the simulator page would refuse in ``query`` (a query string without its "?"), in
+    its own words; empty when the page shows that state as it stands."""
+    form = SimulatorForm(QueryDict(query))
+    problems = [f"'{name}' is not a setting" for name in sorted(set(form.data) - set(form.fields))]
+    if not form.is_valid():
+        problems += [message for errors in form.errors.values() for message in errors]
+    return problems

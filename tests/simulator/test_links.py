@@ -6,7 +6,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from simulator import engine
+from simulator import engine, links
 from simulator.forms import SimulatorForm
 from simulator.links import preset_url, simulator_url
 from simulator.workspace import State
@@ -67,3 +67,20 @@ def test_host_memory_travels_in_whole_gigabytes():
 def test_a_preset_link_shows_the_preset_and_its_comparison():
     state = read_back(preset_url("vm", "container"))
     assert (state.stack, state.compare) == (VM, CONTAINER)
+
+
+def test_a_query_the_page_accepts_has_no_problems():
+    assert links.query_problems("stack=hardware,host-os,app&instances=3&workload=batch") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("stack=hardware,teleporter", "“teleporter” is not a layer this simulator knows"),
+        ("instances=0", "Instances must be a whole number"),
+        ("stack=hardware&colour=red", "'colour' is not a setting"),
+        ("workload=mining", "Choose one of the workloads listed."),
+    ],
+)
+def test_a_query_the_page_would_refuse_says_why(query, words):
+    assert any(words in problem for problem in links.query_problems(query))
