@@ -26,6 +26,7 @@ def rate(stacks: list[tuple[str, ...]], *, cold: bool) -> float:
             if cold:
                 rules.check.cache_clear()
                 engine._plan.cache_clear()
+                engine._ledger.cache_clear()
             engine.simulate(stack, instances=INSTANCES)
         done += len(stacks)
     return done / elapsed

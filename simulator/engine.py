@@ -54,7 +54,7 @@ from simulator.limits import (
 )
 from simulator.result import Ledger, LedgerEntry, Metrics, Result, Settings
 from simulator.rules import OS_KINDS, Note, Problem, application_problem, check
-from simulator.sums import Sums, scaled
+from simulator.sums import Sums, Totals, scaled
 
 __all__ = [
     "CHALLENGE_SLOTS",
@@ -115,7 +115,7 @@ _NESTS = frozenset({"hypervisor", "hosted-hypervisor", "microvm", "vm-runtime"})
 NESTED = "Nested virtualization"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Plan:
     """Everything about a valid stack that does not depend on the settings."""
 
@@ -124,7 +124,7 @@ class _Plan:
     instancer: Layer | None
     hypervisor_type: int | None
     complete: bool
-    sums: Sums
+    sums: Totals
     isolation: int | None
     isolation_label: str | None
     isolation_shares: str | None
@@ -211,7 +211,7 @@ def _plan(stack: tuple[str, ...]) -> _Plan:
         instancer=instancer,
         hypervisor_type=types[-1] if types else None,
         complete=bool(_COMPLETE & set(stack)),
-        sums=sums,
+        sums=sums.totals(),
         isolation=isolation,
         isolation_label=level.label if level is not None else None,
         isolation_shares=(shares or level.shares) if level is not None else None,
@@ -248,6 +248,19 @@ def _cpu(plan: _Plan, instances: int, host_cores: int) -> tuple[float, float | N
     return min(share, vcpus), vcpus, by_cpu
 
 
+@lru_cache(maxsize=4096)
+def _ledger(plan: _Plan, instances: int) -> Ledger:
+    """A plan's ledger for a number of instances (cached: learners revisit the same states)."""
+    sums = plan.sums
+    return Ledger(
+        startup_ms=sums.startup,
+        memory_mb=scaled(sums.memory, instances),
+        disk_mb=scaled(sums.disk, instances),
+        compute_overhead=sums.compute,
+        io_overhead=sums.io,
+    )
+
+
 def _metrics(plan: _Plan, settings: Settings) -> Metrics:
     sums, instances, w = plan.sums, settings.instances, settings.io_intensity
     density, by_memory = _density(plan, settings.host_memory_mb)
@@ -277,13 +290,7 @@ def _metrics(plan: _Plan, settings: Settings) -> Metrics:
         vcpus_per_instance=vcpus,
         density_by_cpu=by_cpu,
         nested=plan.nested is not None,
-        ledger=Ledger(
-            startup_ms=tuple(sums.startup),
-            memory_mb=scaled(sums.memory, instances),
-            disk_mb=scaled(sums.disk, instances),
-            compute_overhead=tuple(sums.compute),
-            io_overhead=tuple(sums.io),
-        ),
+        ledger=_ledger(plan, instances),
     )
 
 

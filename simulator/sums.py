@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from simulator.model import Figure, Layer
 from simulator.result import LedgerEntry
 
-__all__ = ["Charge", "Sums", "scaled"]
+__all__ = ["Charge", "Sums", "Totals", "scaled"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,25 @@ def _total(charges: list[Charge], per_instance: bool) -> float:
     return sum(charge.figure.value for charge in charges if charge.per_instance == per_instance)
 
 
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """A stack's sums once every layer is in: amounts paid per instance (``_each``) and once per
+    host (``_once``), the throughput left after the overheads, and the entries behind them."""
+
+    startup_ms: float
+    memory_each: float
+    memory_once: float
+    disk_each: float
+    disk_once: float
+    compute_left: float
+    io_left: float
+    startup: tuple[LedgerEntry, ...]
+    memory: tuple[Charge, ...]
+    disk: tuple[Charge, ...]
+    compute: tuple[LedgerEntry, ...]
+    io: tuple[LedgerEntry, ...]
+
+
 @dataclass
 class Sums:
     """The running totals of a stack's figures, bottom up, with the entries behind them."""
@@ -44,21 +63,22 @@ class Sums:
     compute: list[LedgerEntry] = field(default_factory=list)
     io: list[LedgerEntry] = field(default_factory=list)
 
-    @property
-    def memory_each(self) -> float:
-        return _total(self.memory, per_instance=True)
-
-    @property
-    def memory_once(self) -> float:
-        return _total(self.memory, per_instance=False)
-
-    @property
-    def disk_each(self) -> float:
-        return _total(self.disk, per_instance=True)
-
-    @property
-    def disk_once(self) -> float:
-        return _total(self.disk, per_instance=False)
+    def totals(self) -> Totals:
+        """The sums as they stand, frozen."""
+        return Totals(
+            startup_ms=self.startup_ms,
+            memory_each=_total(self.memory, per_instance=True),
+            memory_once=_total(self.memory, per_instance=False),
+            disk_each=_total(self.disk, per_instance=True),
+            disk_once=_total(self.disk, per_instance=False),
+            compute_left=self.compute_left,
+            io_left=self.io_left,
+            startup=tuple(self.startup),
+            memory=tuple(self.memory),
+            disk=tuple(self.disk),
+            compute=tuple(self.compute),
+            io=tuple(self.io),
+        )
 
     def add_startup(self, slug: str, name: str, amount: float, each: bool, figure: Figure):
         self.startup_ms += amount
@@ -96,7 +116,7 @@ class Sums:
         self.add_overheads(slug, name, each, figures.compute_overhead, figures.io_overhead)
 
 
-def scaled(charges: list[Charge], instances: int) -> tuple[LedgerEntry, ...]:
+def scaled(charges: tuple[Charge, ...], instances: int) -> tuple[LedgerEntry, ...]:
     """Ledger entries for memory or disk: per-instance figures times the instances."""
     return tuple(
         LedgerEntry(
