@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import HttpRequest
+from django.urls import reverse
 
 from lessons import charts
 from lessons.models import Learner, Lesson, Reading
@@ -135,14 +136,25 @@ def overview(lessons: list[Lesson], learner: Learner | None) -> dict:
 
 
 def next_step(rows: list[dict]) -> dict | None:
-    """The first unread lesson; else the first quiz not taken; else the weakest quiz below full."""
+    """The first unread lesson; else the first quiz not taken; else the weakest quiz below full.
+    In words: what comes before the link, the link and its text, and what comes after."""
+
+    def step(lead: str, lesson: Lesson, page: str, tail: str) -> dict:
+        url = reverse(f"lessons:{page}", args=[lesson.slug])
+        return {"lead": lead, "url": url, "title": lesson.title, "tail": tail}
+
     for row in rows:
         if not row["read"]:
-            return {"kind": "read", "lesson": row["lesson"]}
+            return step("Read ", row["lesson"], "lesson", ".")
     for row in rows:
         if row["best"] is None:
-            return {"kind": "quiz", "lesson": row["lesson"]}
+            return step("Take the quiz on ", row["lesson"], "quiz", ".")
     weakest = min(rows, key=lambda r: r["best"].percent, default=None)
     if weakest and weakest["best"].score < weakest["best"].question_count:
-        return {"kind": "retry", "lesson": weakest["lesson"]}
+        return step(
+            "Your lowest score is on ",
+            weakest["lesson"],
+            "quiz",
+            ": reread the lesson and try its quiz again.",
+        )
     return None
