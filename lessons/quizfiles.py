@@ -9,7 +9,6 @@ simulator's catalogue with [[figure:layer.figure]].
 from pathlib import Path
 
 import yaml
-from django.http import QueryDict
 from django.urls import reverse
 
 from lessons import grading
@@ -25,17 +24,12 @@ MISCONCEPTION_CHARS = 80
 def simulator_link(value: object, where: str) -> str:
     """A choice's `simulator`: a preset's slug, or a query string ("?stack=…") the simulator
     page accepts as it stands; the URL that shows it."""
-    from simulator.forms import SimulatorForm
-
     if isinstance(value, str) and value in PRESETS:
         return links.preset_url(value)
     if isinstance(value, str) and value.startswith("?"):
-        form = SimulatorForm(QueryDict(value[1:]))
-        unknown = sorted(set(form.data) - set(form.fields))
-        if not unknown and form.is_valid():
+        problems = links.query_problems(value[1:])
+        if not problems:
             return reverse("simulator:page") + value
-        problems = [f"'{name}' is not a setting" for name in unknown]
-        problems += [message for errors in form.errors.values() for message in errors]
         raise ContentError(f"{where}: simulator link '{value}': {'; '.join(problems)}")
     raise ContentError(f"{where}: simulator '{value}' is neither a preset nor a '?…' query.")
 
