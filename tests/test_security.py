@@ -132,20 +132,20 @@ def test_plain_http_is_redirected_to_https(production_server):
 
 
 class Ancestry(HTMLParser):
-    """Whether the element with id="planted" sits under an element with `hx-disable`."""
+    """For each element with id="planted": whether it sits under an element with `hx-disable`."""
 
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 
     def __init__(self, html: str) -> None:
         super().__init__()
         self.open: list[tuple[str, bool]] = []  # (tag, has hx-disable) of each open element
-        self.found: bool | None = None  # None: no planted element on the page
+        self.found: list[bool] = []
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if attributes.get("id") == "planted" and self.found is None:
-            self.found = any(disabled for _, disabled in self.open)
+        if attributes.get("id") == "planted":
+            self.found.append(any(disabled for _, disabled in self.open))
         if tag not in self.VOID:
             self.open.append((tag, "hx-disable" in attributes))
 
@@ -172,30 +172,52 @@ def test_the_sanitiser_keeps_no_htmx_attribute_script_or_handler():
         assert needle not in html
 
 
-@pytest.mark.parametrize("region", ["lesson body", "glossary definition", "quiz explanation"])
+REGIONS = [
+    "lesson body",
+    "glossary definition",
+    "quiz prompts and choices",
+    "quiz explanation",
+    "misconception feedback",
+]
+
+
+def show_region(client, region: str):
+    """Plant an element with htmx attributes in one kind of generated HTML; the page that shows
+    it."""
+    from lessons.models import Choice, GlossaryTerm, Lesson, Question
+
+    if region == "lesson body":
+        Lesson.objects.filter(slug="containers").update(body_html=PLANTED)
+        return client.get("/lessons/containers/")
+    if region == "glossary definition":
+        GlossaryTerm.objects.update(definition_html=PLANTED)
+        return client.get("/glossary/")
+    if region == "quiz prompts and choices":
+        Question.objects.update(prompt_html=PLANTED)
+        Choice.objects.update(text_html=PLANTED)
+        return client.get("/lessons/architecture/quiz/")
+    question = Question.objects.filter(kind="single").first()
+    wrong = Choice.objects.filter(question=question, correct=False).first()
+    if region == "quiz explanation":
+        Question.objects.filter(pk=question.pk).update(explanation_html=PLANTED)
+    else:
+        Choice.objects.filter(pk=wrong.pk).update(misconception="An idea", feedback_html=PLANTED)
+    return client.post(
+        f"/lessons/{question.lesson.slug}/quiz/{question.slug}/answer",
+        {"attempt": "1", "choice": wrong.key},
+        headers={"HX-Request": "true"},
+    )
+
+
+@pytest.mark.parametrize("region", REGIONS)
 def test_generated_html_sits_where_htmx_is_disabled(client, course, region):
     """Should an hx-* attribute slip into HTML the pages show as it is, htmx ignores it there."""
     from django.core.cache import cache
 
-    from lessons.models import Choice, GlossaryTerm, Lesson, Question
-
     cache.clear()  # lesson pages are cached: show what the database now holds
-    if region == "lesson body":
-        Lesson.objects.filter(slug="containers").update(body_html=PLANTED)
-        response = client.get("/lessons/containers/")
-    elif region == "glossary definition":
-        GlossaryTerm.objects.filter(pk=GlossaryTerm.objects.first().pk).update(
-            definition_html=PLANTED
-        )
-        response = client.get("/glossary/")
-    else:
-        question = Question.objects.filter(kind="single").first()
-        Question.objects.filter(pk=question.pk).update(explanation_html=PLANTED)
-        choice = Choice.objects.filter(question=question).first()
-        response = client.post(
-            f"/lessons/{question.lesson.slug}/quiz/{question.slug}/answer",
-            {"attempt": "1", "choice": choice.key},
-            headers={"HX-Request": "true"},
-        )
+    response = show_region(client, region)
+
     assert response.status_code == 200
-    assert Ancestry(response.text).found is True
+    found = Ancestry(response.text).found
+    assert found, "the page shows none of the planted HTML"
+    assert all(found)
