@@ -133,6 +133,7 @@ class SimulatorForm(forms.Form):
     add = LayerField(required=False)
     preset = PresetField(required=False)
     edit = EditField(required=False)
+    pull = forms.BooleanField(required=False)
     side = forms.ChoiceField(
         required=False,
         choices=list(tower.SIDES.items()),

@@ -32,7 +32,8 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
         if not request.htmx:
             return redirect(address)
         state = moved
-    context = workspace.build(state, side) | {"form": form}
+    image_cached = not form.value("pull", False)
+    context = workspace.build(state, side, image_cached) | {"form": form}
     partial = request.htmx and not request.htmx.history_restore_request
     template = "simulator/page.html" + ("#update" if partial else "")
     response = render(request, template, context, status=200 if valid else 400)

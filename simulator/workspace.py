@@ -9,7 +9,7 @@ without JavaScript, every state can be bookmarked, and htmx only makes the swap 
 
 from dataclasses import dataclass, replace
 
-from simulator import charts, engine, explain, links, messages, tower, units
+from simulator import charts, engine, explain, links, messages, startup, tower, units
 from simulator.forms import HostForm, SimulatorForm
 from simulator.metrics import LEDGERS, METRICS, PAGE_METRICS
 
@@ -256,9 +256,9 @@ def announcement(towers: list[tower.Tower], changes: tuple[explain.Change, ...])
     return " ".join([*(change.text + "." for change in changes[:2]), *figures])
 
 
-def build(state: State, side: str = "stack") -> dict:
+def build(state: State, side: str = "stack", image_cached: bool = True) -> dict:
     """Everything the page template needs for one state; ``side`` is the tower the palette
-    adds to."""
+    adds to; ``image_cached`` False puts an image pull in front of a container's start."""
     result = state.simulate(state.stack)
     previous = state.simulate(state.prev) if state.prev is not None else None
     changes = explain.explain_change(previous, result) if previous and previous.stack else ()
@@ -287,6 +287,7 @@ def build(state: State, side: str = "stack") -> dict:
         ),
         "cap_note": cap_note(result),
         "cpu_share": explain.cpu_share(result) if result.valid else "",
+        "boot": startup.section(towers, image_cached),
     }
     if state.compare:
         compared = towers[1].result

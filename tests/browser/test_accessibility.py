@@ -61,6 +61,16 @@ def add_a_layer(page) -> None:
     open_every_disclosure(page)
 
 
+def watch_both_boot(page) -> None:
+    """Replay the start of both stacks at ten times real time, to its end."""
+    page.check("input[name=boot-speed][value='10']")
+    page.click("#boot-start")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.boot__step'))"
+        ".every(step => step.classList.contains('is-done'))"
+    )
+
+
 def explore_the_results(page) -> None:
     wait_for_charts(page)
     open_every_disclosure(page)
@@ -148,6 +158,7 @@ PAGES = {
     "glossary": ("/glossary/", None),
     "simulator-first-visit": ("/simulator/", None),
     "simulator-empty": ("/simulator/?stack=", None),
+    "simulator-boot-with-a-pull": ("/simulator/?pull=1", watch_both_boot),
     "simulator-after-adding-a-layer": ("/simulator/", add_a_layer),
     "simulator-comparing-two-stacks": (SIMULATOR_COMPARE, explore_the_results),
     "simulator-invalid-stack": ("/simulator/?stack=hardware,host-os,guest-os,app", None),

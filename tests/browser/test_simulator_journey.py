@@ -185,3 +185,43 @@ def test_without_javascript_the_compared_tower_can_be_edited(browser, site):
     assert "compare=hardware%2Chost-os%2Ccontainer-runtime" in page.url
     assert page.locator(".tower--compare .layer__name").count() == 3
     context.close()
+
+
+STEP_STATES = """lane => Array.from(document.querySelectorAll(`#${lane} .boot__step`))
+  .map(step => step.classList.contains("is-done") ? "done"
+    : step.classList.contains("is-running") ? "running" : "waiting")"""
+
+
+def test_start_replays_both_stacks_boot_phase_by_phase_and_fills_the_host(browser_page, site):
+    page = browser_page
+    page.goto(site + "/simulator/")  # VM against container
+    page.click("#boot-start")  # in real time
+    assert page.evaluate(STEP_STATES, "boot-compare")[-1] != "done"  # the replay starts over
+    # The container is ready long before the VM, which is still in its boot steps.
+    page.wait_for_function(f"() => ({STEP_STATES})('boot-compare').every(s => s === 'done')")
+    vm = page.evaluate(STEP_STATES, "boot-stack")
+    assert "waiting" in vm or "running" in vm
+    page.check("input[name=boot-speed][value='10']")
+    page.click("#boot-start")  # again, ten times faster
+    page.wait_for_function(f"() => ({STEP_STATES})('boot-stack').every(s => s === 'done')")
+    assert "Virtual machine: ready after" in page.inner_text("#boot-status")
+    screenshot(page, "simulator-boot-race")
+
+    page.click("#boot-fill")
+    page.wait_for_function(
+        "() => document.querySelector('#boot-compare [data-boot-fill]').textContent"
+        ".includes('10 instances running')"
+    )
+    assert csp_violations(page) == []
+
+
+def test_with_reduced_motion_start_shows_the_end_state_and_a_text_timeline(browser, site):
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(site + "/simulator/?stack=" + ",".join(engine.PRESETS["vm"].layers))
+    page.click("#boot-start")
+    assert set(page.evaluate(STEP_STATES, "boot-stack")) == {"done"}
+    assert page.inner_text("#boot-status").startswith("Virtual machine: ready after 8.0 s")
+    steps = page.locator("#boot-stack .boot__step").all_inner_texts()
+    assert any("Firmware" in step and "S54, 2023" in step for step in steps)
+    context.close()

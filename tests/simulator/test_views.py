@@ -406,3 +406,54 @@ def test_the_api_names_the_workload_and_the_cpu_share(client):
         engine.simulate(VM.split(","), workload="database").metrics.throughput
     )
     assert "VMs of 1 vCPU" in body["cpu"]
+
+
+class TestBootTimeline:
+    """The "Watch it boot" section draws each stack's start step by step, in the page."""
+
+    def steps(self, text: str, lane: str) -> list[tuple[str, float, float]]:
+        block = text[text.index(f'id="{lane}"') :]
+        block = block[: block.index("</ol>")]
+        return [
+            (html.unescape(name), float(start), float(duration))
+            for start, duration, name in re.findall(
+                r'data-start="([^"]+)" data-duration="([^"]+)">\s*'
+                r'<span class="boot__name">([^<]+)</span>',
+                block,
+            )
+        ]
+
+    def test_a_vms_steps_follow_each_other_and_add_up_to_its_startup(self, client):
+        text = client.get(PAGE, {"stack": VM}).text
+        steps = self.steps(text, "boot-stack")
+        assert [name for name, _, _ in steps][:2] == ["VMM process start", "Firmware (UEFI)"]
+        for (_, start, duration), (_, following, _) in zip(steps, steps[1:], strict=False):
+            assert following == pytest.approx(start + duration)
+        startup = engine.simulate(VM.split(","), instances=10).metrics.startup_ms
+        assert steps[-1][1] + steps[-1][2] == pytest.approx(startup)
+        assert "S54, 2023" in text  # each step names its source and year
+
+    def test_an_image_not_on_the_host_puts_the_pull_in_front(self, client):
+        cached = self.steps(client.get(PAGE, {"stack": CONTAINER}).text, "boot-stack")
+        pulled = self.steps(client.get(PAGE, {"stack": CONTAINER, "pull": "1"}).text, "boot-stack")
+        assert pulled[0][0].startswith("Image pull")
+        assert pulled[1:] == [(name, start + pulled[0][2], d) for name, start, d in cached]
+
+    def test_comparing_races_both_stacks_on_one_time_scale(self, client):
+        text = client.get(PAGE).text
+        assert self.steps(text, "boot-stack") and self.steps(text, "boot-compare")
+        scales = set(re.findall(r'<meter class="boot__bar" min="0" max="([^"]+)"', text))
+        assert len(scales) == 1
+        assert float(scales.pop()) == pytest.approx(
+            engine.simulate(VM.split(",")).metrics.startup_ms
+        )
+
+    def test_the_replay_controls_are_hidden_until_the_script_shows_them(self, client):
+        text = client.get(PAGE, {"stack": VM}).text
+        assert re.search(r'<div class="boot__controls" data-boot-controls hidden>', text)
+        assert 'id="boot-status" class="visually-hidden" aria-live="polite"' in text
+
+    def test_starting_n_instances_ends_when_the_host_is_full(self, client):
+        metrics = engine.simulate(VM.split(","), instances=500).metrics
+        text = client.get(PAGE, {"stack": VM, "instances": 500}).text
+        assert f"{metrics.density} of 500 started: the host is full" in text
