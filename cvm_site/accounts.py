@@ -14,8 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cvm_site import merge
 from cvm_site.models import AccountName, SignupRecord
 from cvm_site.usernames import canonical, mixes_scripts
+from lessons.progress import merge_learner
 
 USERNAME_TAKEN = "That username is taken (or looks just like one that is). Choose another."
 MIXED_SCRIPTS = "Use the letters of one alphabet: this name mixes look-alike letters of several."
@@ -106,6 +108,10 @@ def signup(request: HttpRequest) -> HttpResponse:
             context["refused"], status = TOO_MANY_SIGNUPS, 429
         elif form.is_valid() and (user := create_account(request, form)) is not None:
             login(request, user, backend="cvm_site.backends.UsernameBackend")
+            # A new account takes what this browser did: its owner made it moments ago.
+            if (anonymous := merge.pending_offer(request)) is not None:
+                merge_learner(anonymous, user)
+            request.session.pop(merge.OFFER, None)
             return redirect("lessons:progress")
     return render(request, "registration/signup.html", context, status=status)
 

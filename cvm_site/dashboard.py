@@ -161,7 +161,7 @@ def question_rows(room: Classroom) -> list[dict]:
             choice = choices.get((question.pk, key))
             wrong.append(
                 {
-                    "text": choice.text if choice else _wrong_answer_words(question, key),
+                    "text": choice.shown if choice else _wrong_answer_words(question, key),
                     "times": times,
                     "misconception": _misconception(question, choice),
                 }
@@ -223,13 +223,18 @@ def rates_chart(rates: list[dict]) -> str:
 
 def class_version(room: Classroom) -> str:
     """Changes whenever the class's figures can: a member joins or leaves, an answer is saved,
-    an attempt starts or goes, a lesson is read. Two small aggregate queries."""
+    an attempt starts or goes, a lesson is read. Three small aggregate queries."""
     members = room.memberships.exclude(learner=None)
-    attempts = Attempt.objects.filter(learner_id__in=members.values("learner_id")).aggregate(
+    learners = members.values("learner_id")
+    attempts = Attempt.objects.filter(learner_id__in=learners).aggregate(
         count=Count("pk"), answered=Sum("answered"), last=Max("pk")
     )
+    readings = Reading.objects.filter(learner_id__in=learners).aggregate(
+        count=Count("pk"), last=Max("pk")
+    )
     people = members.aggregate(count=Count("pk"), last=Max("pk"))
-    return ".".join(str(value) for value in (*attempts.values(), people["count"], people["last"]))
+    values = (*attempts.values(), *readings.values(), *people.values())
+    return ".".join(str(value) for value in values)
 
 
 def class_figures(room: Classroom, lessons: list[Lesson]) -> dict:

@@ -27,3 +27,6 @@ def connect() -> None:
         keep_account_name, sender=get_user_model(), dispatch_uid="cvm_site.account_name"
     )
     user_logged_in.connect(shorten_session, dispatch_uid="cvm_site.shorten_session")
+    from cvm_site.merge import offer_at_login
+
+    user_logged_in.connect(offer_at_login, dispatch_uid="cvm_site.offer_at_login")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from cvm_site import accounts, classes, mydata, teach, views
+from cvm_site import accounts, classes, merge, mydata, teach, views
 
 
 class JoinCodeConverter:
@@ -43,6 +43,8 @@ urlpatterns = [
     path("teach/", include(teach_urls)),
     path("simulator/", include("simulator.urls")),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/login/", merge.AskingLoginView.as_view(), name="login"),
+    path("accounts/merge/", merge.merge, name="merge"),
     path("accounts/me/", accounts.account, name="account"),
     path("accounts/me/data.json", mydata.export, name="export"),
     path("accounts/me/delete", mydata.delete, name="delete"),

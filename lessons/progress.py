@@ -1,8 +1,8 @@
 """A learner's progress: lessons read and quiz attempts, with no login needed.
 
 Everything is kept on the Learner row (its `readings` and `attempts`). The session holds nothing
-but that row's id, for an anonymous learner; a learner with an account is found through it, and
-whatever they did before logging in is merged into it.
+but that row's id, for an anonymous learner; a learner with an account is found through it.
+Whoever logs in is asked whether to add what this browser did before (cvm_site/merge.py).
 
 Rows are made only where a caller asks for them (`create=True`): reading a lesson can be
 recorded on a learner who already exists without making one for a bare page view.
@@ -83,34 +83,54 @@ def record_read(request: HttpRequest, lesson_id: int) -> None:
         )
 
 
-def merge_into_account(request: HttpRequest, user) -> None:
-    """At login: move the anonymous learner's attempts and readings into the account's learner.
+def merge_learner(anonymous: Learner, user) -> None:
+    """Move an anonymous learner's readings, attempts and class memberships into the account's
+    learner (asked first: see cvm_site/merge.py), then delete the anonymous row.
 
     Attempts keep their answers and scores; they are renumbered after the account's own. Where
     both have an unfinished attempt at the same quiz, the anonymous one is closed as it stands.
+    Afterwards each quiz's unfinished attempt, if any, is its latest, so the quiz page shows it
+    and "Try again" always starts a new one.
     """
-    learner_id = request.session.get(LEARNER_ID)
     account = _account_learner(user)
     with transaction.atomic():
-        anonymous = Learner.objects.filter(pk=learner_id, user=None).first() if learner_id else None
-        if anonymous is not None:
-            Reading.objects.bulk_create(
-                [
-                    Reading(learner=account, lesson_id=lesson_id)
-                    for lesson_id in anonymous.readings.values_list("lesson_id", flat=True)
-                ],
-                ignore_conflicts=True,
-            )
-            for attempt in anonymous.attempts.order_by("lesson_id", "number"):
-                theirs = account.attempts.filter(lesson_id=attempt.lesson_id)
-                last = theirs.aggregate(last=Max("number"))["last"] or 0
-                if attempt.finished_at is None and theirs.filter(finished_at=None).exists():
-                    attempt.finished_at = attempt.started_at
-                attempt.learner = account
-                attempt.number = last + 1
-                attempt.save(update_fields=["learner", "number", "finished_at"])
-            anonymous.delete()
-    request.session.pop(LEARNER_ID, None)
+        Reading.objects.bulk_create(
+            [
+                Reading(learner=account, lesson_id=lesson_id)
+                for lesson_id in anonymous.readings.values_list("lesson_id", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
+        for attempt in anonymous.attempts.order_by("lesson_id", "number"):
+            theirs = account.attempts.filter(lesson_id=attempt.lesson_id)
+            last = theirs.aggregate(last=Max("number"))["last"] or 0
+            if attempt.finished_at is None and theirs.filter(finished_at=None).exists():
+                attempt.finished_at = attempt.started_at
+            attempt.learner = account
+            attempt.number = last + 1
+            attempt.save(update_fields=["learner", "number", "finished_at"])
+        _open_attempts_last(account)
+        joined = set(account.memberships.values_list("classroom_id", flat=True))
+        anonymous.memberships.exclude(classroom_id__in=joined).update(learner=account)
+        anonymous.delete()
+
+
+def _open_attempts_last(learner: Learner) -> None:
+    """An unfinished attempt numbered below a finished one would hide from the quiz page (which
+    shows the latest) and block "Try again" (one unfinished attempt per quiz): move it on top."""
+    for attempt in learner.attempts.filter(finished_at=None):
+        last = learner.attempts.filter(lesson_id=attempt.lesson_id).aggregate(last=Max("number"))
+        if attempt.number < last["last"]:
+            attempt.number = last["last"] + 1
+            attempt.save(update_fields=["number"])
+
+
+def forget_learner(anonymous: Learner) -> None:
+    """Delete an anonymous learner the account holder chose not to add; class rosters keep a
+    "removed learner" row."""
+    with transaction.atomic():
+        anonymous.memberships.update(learner=None, display_name="")
+        anonymous.delete()
 
 
 def overview(lessons: list[Lesson], learner: Learner | None) -> dict:

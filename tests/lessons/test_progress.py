@@ -85,7 +85,8 @@ def test_progress_is_kept_per_browser(client, course):
 
 
 class TestAccounts:
-    """A learner may sign up and log in; anonymous progress merges into the account."""
+    """A learner may sign up and log in; anonymous progress joins the account at sign-up, and
+    at login when the account holder says so (tests/accounts/test_merge.py)."""
 
     def test_signing_up_keeps_what_was_done_anonymously(self, client, course):
         client.get(reverse("lessons:lesson", args=["containers"]))
@@ -117,7 +118,7 @@ class TestAccounts:
         assert "6 of 6" in row(text, "The two architectures side by side")
         assert "Not yet" not in row(text, "Containers and virtual machines in DevOps")
 
-    def test_logging_in_merges_attempts_after_the_accounts_own(self, client, course):
+    def test_added_progress_is_numbered_after_the_accounts_own_attempts(self, client, course):
         user = User.objects.create_user("linus", password="yet-another-phrase-9")
         phone = Client()
         phone.post(reverse("login"), {"username": "linus", "password": "yet-another-phrase-9"})
@@ -126,6 +127,7 @@ class TestAccounts:
         for step in RIGHT[:2]:
             answer(client, step)  # anonymous, unfinished
         client.post(reverse("login"), {"username": "linus", "password": "yet-another-phrase-9"})
+        client.post(reverse("merge"), {"choice": "add"})
         attempts = list(Learner.objects.get(user=user).attempts.order_by("number"))
         assert [(a.number, a.score, a.answered) for a in attempts] == [(1, 1, 6), (2, 2, 2)]
 

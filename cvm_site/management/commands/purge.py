@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cvm_site.models import Membership, SignupRecord
-from lessons.models import Answer, Attempt, Learner
+from lessons.models import Answer, Attempt, Learner, Reading
 
 # Sign-ups are counted per address over the last hour; a day's margin, then they go.
 SIGNUP_RECORDS_KEPT = timedelta(days=1)
@@ -20,9 +20,10 @@ def idle_anonymous_learners(cutoff):
     """Learners without an account who made nothing since `cutoff` and are in no open class."""
     recent_attempt = Attempt.objects.filter(learner=OuterRef("pk"), started_at__gte=cutoff)
     recent_answer = Answer.objects.filter(attempt__learner=OuterRef("pk"), answered_at__gte=cutoff)
+    recent_reading = Reading.objects.filter(learner=OuterRef("pk"), read_at__gte=cutoff)
     open_class = Membership.objects.filter(learner=OuterRef("pk"), classroom__archived_at=None)
     return Learner.objects.filter(user=None, created_at__lt=cutoff).exclude(
-        Exists(recent_attempt) | Exists(recent_answer) | Exists(open_class)
+        Exists(recent_attempt) | Exists(recent_answer) | Exists(recent_reading) | Exists(open_class)
     )
 
 
