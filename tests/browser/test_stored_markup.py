@@ -56,6 +56,8 @@ def test_htmx_attributes_that_slipped_into_a_definition_cannot_act_for_a_superus
     term.save()
 
     sent = open_as(browser_page, site, client, root, "/glossary/")
+    # What the attack needs is on the page: the log-out form's CSRF token.
+    assert browser_page.locator("[name=csrfmiddlewaretoken]").count() >= 1
 
     assert [request for request in sent if "/admin/" in request] == []
     mallory.refresh_from_db()
