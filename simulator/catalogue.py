@@ -163,7 +163,10 @@ def _load_figures(
 
 
 def _load_phases(
-    entries: list[Mapping[str, Any]], startup: Figure | None, where: str, sources
+    entries: list[Mapping[str, Any]],
+    startup: Figure | None,
+    where: str,
+    sources: Mapping[str, Source],
 ) -> tuple[Phase, ...]:
     """A layer's boot phases, which must add up to its startup figure."""
     phases = []
@@ -255,7 +258,9 @@ def _load_presets(data: Mapping[str, Any], layers: Mapping[str, Layer]) -> dict[
     return presets
 
 
-def _figures_of(data: Mapping[str, Any], names: tuple[str, ...], where: str, sources) -> dict:
+def _figures_of(
+    data: Mapping[str, Any], names: tuple[str, ...], where: str, sources: Mapping[str, Source]
+) -> dict[str, Figure]:
     _require(set(data) <= set(names), where, f"holds only {', '.join(names)}")
     return {
         name: _load_figure(data[name], _base(name), f"[{where}.{name}]", sources) for name in names
