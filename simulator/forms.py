@@ -1,6 +1,6 @@
 from django import forms
 
-from simulator import engine, messages, tower
+from simulator import engine, messages, shell, tower
 from simulator.units import MB_PER_GB
 
 STACK_MAX_CHARS = 400
@@ -82,6 +82,30 @@ class EditField(forms.CharField):
         return edit
 
 
+class CommandField(forms.CharField):
+    """A command for the simulated terminal: at most ``shell.MAX_CHARS`` printable characters.
+    Nothing ever runs it; the limit keeps the echo short and the answer a lookup."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_length=shell.MAX_CHARS,
+            strip=True,
+            error_messages={
+                "max_length": f"A command here is at most {shell.MAX_CHARS} characters long.",
+                "required": "Type a command, for example uname -r, or help.",
+            },
+            **kwargs,
+        )
+
+    def validate(self, value):
+        super().validate(value)
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise forms.ValidationError(
+                "A command is one line of printable characters: no tabs, line breaks or "
+                "control characters."
+            )
+
+
 def whole_number(name: str, low: int, high: int, **kwargs) -> forms.IntegerField:
     message = messages.out_of_range(name, low, high)
     return forms.IntegerField(
@@ -134,6 +158,12 @@ class SimulatorForm(forms.Form):
     preset = PresetField(required=False)
     edit = EditField(required=False)
     pull = forms.BooleanField(required=False)
+    command = CommandField(required=False)
+    where = forms.ChoiceField(
+        required=False,
+        choices=list(shell.WHERE.items()),
+        error_messages={"invalid_choice": "Run it inside instance 1 or on the host."},
+    )
     side = forms.ChoiceField(
         required=False,
         choices=list(tower.SIDES.items()),
@@ -167,6 +197,10 @@ class SimulatorForm(forms.Form):
 
 class MetricsApiForm(SimulatorForm):
     stack = StackField(required=True)
+
+
+class ShellApiForm(MetricsApiForm):
+    command = CommandField(required=True)
 
 
 class HostForm(forms.Form):

@@ -5,8 +5,8 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
-from simulator import api, workspace
-from simulator.forms import MetricsApiForm, SimulatorForm
+from simulator import api, shell, workspace
+from simulator.forms import MetricsApiForm, ShellApiForm, SimulatorForm
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -33,9 +33,17 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
             return redirect(address)
         state = moved
     image_cached = not form.value("pull", False)
-    context = workspace.build(state, side, image_cached) | {"form": form}
+    context = workspace.build(state, side, image_cached) | {
+        "form": form,
+        "terminal": workspace.terminal(
+            state, form.value("command", ""), form.value("where", "instance")
+        ),
+    }
     partial = request.htmx and not request.htmx.history_restore_request
-    template = "simulator/page.html" + ("#update" if partial else "")
+    if partial and request.htmx.target == "shell-output":  # the terminal's own form
+        template = "simulator/shell.html#shell_output"
+    else:
+        template = "simulator/page.html" + ("#update" if partial else "")
     response = render(request, template, context, status=200 if valid else 400)
     if moved is not None:
         push_url(response, address)  # the address bar shows the state, not the button
@@ -52,3 +60,17 @@ def api_metrics(request: HttpRequest) -> JsonResponse:
     if not result.valid:
         return JsonResponse({"errors": api.problems(result)}, status=400)
     return JsonResponse(api.metrics(result))
+
+
+@require_GET
+def api_shell(request: HttpRequest) -> JsonResponse:
+    """GET /simulator/api/shell?stack=…&command=…&where=instance|host: what the simulated
+    terminal prints. Nothing runs: the answer is looked up in the model of the stack."""
+    form = ShellApiForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": api.form_errors(form)}, status=400)
+    result = workspace.State.from_form(form).simulate(form.cleaned_data["stack"])
+    if not result.valid:
+        return JsonResponse({"errors": api.problems(result)}, status=400)
+    answer = shell.run(result, form.cleaned_data["command"], form.value("where", "instance"))
+    return JsonResponse({"command": answer.command, "output": answer.output, "note": answer.note})

@@ -9,7 +9,7 @@ without JavaScript, every state can be bookmarked, and htmx only makes the swap 
 
 from dataclasses import dataclass, replace
 
-from simulator import charts, engine, explain, links, messages, startup, tower, units
+from simulator import charts, engine, explain, links, messages, shell, startup, tower, units
 from simulator.forms import HostForm, SimulatorForm
 from simulator.metrics import LEDGERS, METRICS, PAGE_METRICS
 
@@ -254,6 +254,18 @@ def announcement(towers: list[tower.Tower], changes: tuple[explain.Change, ...])
     else:
         figures = [f"{t.name or t.title}: {_figures(t.result)}" for t in towers]
     return " ".join([*(change.text + "." for change in changes[:2]), *figures])
+
+
+def terminal(state: State, command: str, where: str) -> dict:
+    """The simulated terminal, bound to the learner's own stack (instance 1, or its host)."""
+    result = state.simulate(state.stack)
+    return {
+        "answer": shell.run(result, command, where) if command else None,
+        "command": command,
+        "where": [(value, label, value == where) for value, label in shell.WHERE.items()],
+        "commands": list(shell.COMMANDS),
+        "runs": result.valid,
+    }
 
 
 def build(state: State, side: str = "stack", image_cached: bool = True) -> dict:

@@ -159,6 +159,10 @@ PAGES = {
     "simulator-first-visit": ("/simulator/", None),
     "simulator-empty": ("/simulator/?stack=", None),
     "simulator-boot-with-a-pull": ("/simulator/?pull=1", watch_both_boot),
+    "simulator-terminal-answer": (
+        "/simulator/?stack=hardware,host-os,container-runtime,app&command=ps+aux&where=host",
+        None,
+    ),
     "simulator-after-adding-a-layer": ("/simulator/", add_a_layer),
     "simulator-comparing-two-stacks": (SIMULATOR_COMPARE, explore_the_results),
     "simulator-invalid-stack": ("/simulator/?stack=hardware,host-os,guest-os,app", None),

@@ -225,3 +225,40 @@ def test_with_reduced_motion_start_shows_the_end_state_and_a_text_timeline(brows
     steps = page.locator("#boot-stack .boot__step").all_inner_texts()
     assert any("Firmware" in step and "S54, 2023" in step for step in steps)
     context.close()
+
+
+def run_in_terminal(page, command: str, where: str) -> str:
+    page.check(f"input[name=where][value={where}]")
+    page.fill("#shell-command", command)
+    with page.expect_response(lambda r: "command=" in r.url):
+        page.click("#shell-run")
+    page.wait_for_function(
+        "command => document.querySelector('.terminal__prompt')?.textContent === '$ ' + command",
+        arg=command,
+    )
+    return page.inner_text("#shell-output")
+
+
+def test_the_terminal_answers_inside_the_instance_and_on_the_host(browser_page, site):
+    page = browser_page
+    page.goto(site + "/simulator/?stack=" + ",".join(engine.PRESETS["container"].layers))
+    url = page.url
+    inside = run_in_terminal(page, "ps aux", "instance")
+    assert "node /srv/app/server.js" in inside.splitlines()[2]  # PID 1 is the application
+    host = run_in_terminal(page, "ps aux", "host")
+    assert "containerd-shim" in host
+    assert page.url == url  # the terminal's answer is not a new state of the page
+    assert "simulated terminal" in page.inner_text("#sim-terminal")
+    screenshot(page, "simulator-terminal")
+    assert csp_violations(page) == []
+
+
+def test_without_javascript_the_terminal_is_a_form(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/simulator/?stack=" + ",".join(engine.PRESETS["vm"].layers))
+    page.fill("#shell-command", "free -m")
+    page.click("#shell-run")
+    page.wait_for_url(re.compile(r"command=free"))
+    assert "A VM's guest sees only the RAM it was given." in page.inner_text("#shell-output")
+    context.close()

@@ -457,3 +457,106 @@ class TestBootTimeline:
         metrics = engine.simulate(VM.split(","), instances=500).metrics
         text = client.get(PAGE, {"stack": VM, "instances": 500}).text
         assert f"{metrics.density} of 500 started: the host is full" in text
+
+
+SHELL_API = "/simulator/api/shell"
+
+
+class TestShell:
+    """The simulated terminal answers from the model of the stack; nothing runs."""
+
+    def ask(self, client, stack: str, command: str, where: str = "instance") -> dict:
+        response = client.get(SHELL_API, {"stack": stack, "command": command, "where": where})
+        assert response.status_code == 200
+        return response.json()
+
+    def test_in_a_container_pid_1_is_the_application_and_in_a_vm_it_is_init(self, client):
+        container = self.ask(client, CONTAINER, "ps aux")["output"].splitlines()
+        vm = self.ask(client, VM, "ps aux")["output"].splitlines()
+        assert container[1].split()[1] == "1" and "node" in container[1]
+        assert vm[1].split()[1] == "1" and "/sbin/init" in vm[1]
+
+    def test_free_shows_the_hosts_memory_in_a_container_and_memory_max_its_limit(self, client):
+        result = engine.simulate(CONTAINER.split(","), instances=10, host_memory_mb=32 * 1024)
+        query = {"stack": CONTAINER, "memory": 32, "where": "instance"}
+        free = client.get(SHELL_API, query | {"command": "free -m"}).json()
+        limit = client.get(SHELL_API, query | {"command": "cat /sys/fs/cgroup/memory.max"}).json()
+        assert free["output"].splitlines()[1].split()[1] == str(32 * 1024)
+        each = result.metrics.memory_per_instance_mb
+        assert int(limit["output"]) == -(-each // 1) * 1024 * 1024  # the limit, in bytes
+        assert "memory.max" in free["note"]
+
+    def test_free_in_a_vm_shows_the_guests_ram_not_the_hosts(self, client):
+        total = int(self.ask(client, VM, "free -m")["output"].splitlines()[1].split()[1])
+        assert 0 < total < engine.DEFAULT_HOST_MEMORY_MB
+
+    def test_a_linux_container_on_windows_sees_wsl2s_kernel(self, client):
+        stack = ",".join(engine.PRESETS["linux-containers-on-windows"].layers)
+        assert self.ask(client, stack, "uname -r")["output"].endswith("-microsoft-standard-WSL2")
+
+    def test_the_host_sees_container_processes_but_only_the_monitor_of_a_vm(self, client):
+        host_of_container = self.ask(client, CONTAINER, "ps aux", "host")["output"]
+        host_of_vm = self.ask(client, VM, "ps aux", "host")["output"]
+        assert "node /srv/app/server.js" in host_of_container
+        assert "node" not in host_of_vm and "qemu-system-x86_64" in host_of_vm
+        firecracker = ",".join(engine.PRESETS["microvm"].layers)
+        assert "firecracker" in self.ask(client, firecracker, "ps -ef", "host")["output"]
+
+    def test_a_container_has_a_private_cgroup_namespace_on_cgroup_v2(self, client):
+        assert self.ask(client, CONTAINER, "cat /proc/1/cgroup")["output"] == "0::/"
+
+    @pytest.mark.parametrize("command", list(__import__("simulator.shell").shell.COMMANDS))
+    def test_every_command_answers_with_a_note_on_what_it_teaches(self, client, command):
+        for stack in (CONTAINER, VM):
+            body = self.ask(client, stack, command)
+            assert body["command"] == command and body["output"] and body["note"]
+
+    def test_an_unknown_command_is_not_found_like_a_shell_says(self, client):
+        body = self.ask(client, CONTAINER, "rm -rf /")
+        assert body["output"].startswith("bash: rm: command not found")
+        assert "uname -r" in body["output"]
+
+    @pytest.mark.parametrize(
+        ("command", "message"),
+        [
+            ("x" * 201, "at most 200 characters"),
+            ("uname\n-r", "no tabs, line breaks or control characters"),
+            ("ps\x1b[2J", "control characters"),
+            ("", "Type a command"),
+        ],
+    )
+    def test_a_long_or_unprintable_command_gets_400_in_words(self, client, command, message):
+        response = client.get(SHELL_API, {"stack": CONTAINER, "command": command})
+        assert response.status_code == 400
+        assert message in response.json()["errors"][0]["message"]
+
+    def test_without_javascript_the_page_shows_the_answer(self, client):
+        text = client.get(PAGE, {"stack": VM, "command": "uname -r", "where": "instance"}).text
+        assert '<span class="terminal__prompt">$ uname -r</span>' in text
+        assert "A VM boots a kernel of its own." in text
+
+    def test_htmx_gets_only_the_terminals_output(self, client):
+        headers = {"HX-Request": "true", "HX-Target": "shell-output"}
+        response = client.get(PAGE, {"stack": VM, "command": "id"}, headers=headers)
+        assert response.status_code == 200
+        assert "uid=0(root)" in response.text
+        assert "<ol" not in response.text and "hx-swap-oob" not in response.text
+
+
+class TestShellFuzzing:
+    @FUZZ
+    @given(
+        query=st.dictionaries(
+            st.sampled_from(["stack", "command", "where", "instances", "memory", "cores"]),
+            st.one_of(
+                st.text(max_size=250),
+                st.sampled_from(["uname -r", "ps aux", "free -m", "host", "instance", VM]),
+            ),
+            max_size=6,
+        )
+    )
+    def test_the_shell_api_never_fails(self, client, query):
+        response = client.get(SHELL_API, query)
+        assert response.status_code in {200, 400}
+        body = response.json()
+        assert set(body) in ({"command", "output", "note"}, {"errors"})
