@@ -147,6 +147,12 @@ class Learner(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Answers sent at once from a browser that has no learner yet (quick clicks before the first
+    # response set the session cookie) all carry the same CSRF cookie: a keyed hash of it finds
+    # the one learner the first of them made (lessons.progress.current_learner).
+    browser_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     def __str__(self) -> str:
         return self.user.get_username() if self.user else f"Anonymous learner {self.pk}"

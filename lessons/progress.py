@@ -8,19 +8,26 @@ Rows are made only where a caller asks for them (`create=True`): reading a lesso
 recorded on a learner who already exists without making one for a bare page view.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from lessons import charts
 from lessons.models import Learner, Lesson, Reading
 
 LEARNER_ID = "learner_id"
-# Whether opening a lesson makes a learner for a visitor who has none yet (today it does, so a
-# reader who never takes a quiz still sees what they have read).
-READING_MAKES_A_LEARNER = True
+# Whether opening a lesson makes a learner for a visitor who has none yet. It does not: a learner
+# (and the session that finds it) is made by the first answer, never by a page view.
+READING_MAKES_A_LEARNER = False
+# How long a new learner can be found by its browser key: long enough for answers sent at once.
+BROWSER_KEY_SECONDS = 30
 READ_MEMO_SECONDS = 60 * 60
 
 
@@ -33,9 +40,26 @@ def current_learner(request: HttpRequest, create: bool = False) -> Learner | Non
     learner_id = request.session.get(LEARNER_ID)
     learner = Learner.objects.filter(pk=learner_id, user=None).first() if learner_id else None
     if learner is None and create:
-        learner = Learner.objects.create()
+        learner = _new_learner(request)
         request.session[LEARNER_ID] = learner.pk
     return learner
+
+
+def _new_learner(request: HttpRequest) -> Learner:
+    """The learner this browser's first answer makes, or the one another answer sent at the same
+    moment made: both carry the browser's CSRF cookie, whose keyed hash is unique in the table."""
+    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if not csrf:
+        return Learner.objects.create()
+    key = salted_hmac("lessons.learner.browser", csrf, algorithm="sha256").hexdigest()
+    since = timezone.now() - timedelta(seconds=BROWSER_KEY_SECONDS)
+    # A key from an earlier visit (a learner whose session has gone) is not this one.
+    Learner.objects.filter(browser_key=key, created_at__lt=since).update(browser_key=None)
+    try:
+        with transaction.atomic():
+            return Learner.objects.get_or_create(browser_key=key, user=None)[0]
+    except IntegrityError:  # made by the other answer a moment ago
+        return Learner.objects.get(browser_key=key)
 
 
 def reader(request: HttpRequest) -> dict | None:
@@ -76,7 +100,9 @@ def record_read(request: HttpRequest, lesson_id: int) -> None:
         if Reading.objects.filter(lesson_id=lesson_id, **found).exists():
             cache.set(memo, True, READ_MEMO_SECONDS)
             return
-    learner = current_learner(request, create=READING_MAKES_A_LEARNER)
+    # An account's one learner row may be made by reading; a visitor's only by an answer.
+    make = READING_MAKES_A_LEARNER or request.user.is_authenticated
+    learner = current_learner(request, create=make)
     if learner is not None:
         Reading.objects.bulk_create(
             [Reading(learner=learner, lesson_id=lesson_id)], ignore_conflicts=True

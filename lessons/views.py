@@ -36,9 +36,8 @@ def glossary(request: HttpRequest) -> HttpResponse:
 @require_GET
 def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
     lesson = get_object_or_404(Lesson, slug=slug)
-    # The learner (and the session that finds them) exists before the first answer, so answers
-    # sent at once from this page all reach the same learner.
-    learner = progress.current_learner(request, create=True)
+    # No learner (and no session) for a page view: the first answer makes them.
+    learner = progress.current_learner(request)
     return render(request, "lessons/quiz.html", quiz.page_context(lesson, learner))
 
 
