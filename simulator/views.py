@@ -21,7 +21,7 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
     form = SimulatorForm(request.GET)
     valid = form.is_valid()
     state = workspace.State.from_form(form)
-    side = form.value("side", "stack")
+    side = form.value("side", "") or "stack"
     moved = workspace.after_action(
         state, form.value("add", ""), form.value("preset", ""), form.value("edit", None), side
     )
@@ -36,7 +36,7 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
     context = workspace.build(state, side, image_cached) | {
         "form": form,
         "terminal": workspace.terminal(
-            state, form.value("command", ""), form.value("where", "instance")
+            state, form.value("command", ""), form.value("where", "") or "instance"
         ),
     }
     partial = request.htmx and not request.htmx.history_restore_request
@@ -72,5 +72,6 @@ def api_shell(request: HttpRequest) -> JsonResponse:
     result = workspace.State.from_form(form).simulate(form.cleaned_data["stack"])
     if not result.valid:
         return JsonResponse({"errors": api.problems(result)}, status=400)
-    answer = shell.run(result, form.cleaned_data["command"], form.value("where", "instance"))
+    where = form.value("where", "") or "instance"
+    answer = shell.run(result, form.cleaned_data["command"], where)
     return JsonResponse({"command": answer.command, "output": answer.output, "note": answer.note})

@@ -535,6 +535,11 @@ class TestShell:
         assert '<span class="terminal__prompt">$ uname -r</span>' in text
         assert "A VM boots a kernel of its own." in text
 
+    def test_by_default_it_runs_inside_the_instance_and_adds_to_your_stack(self, client):
+        text = client.get(PAGE).text
+        assert '<input type="radio" name="where" value="instance" checked>' in text
+        assert '<input type="radio" name="side" value="stack" checked>' in text
+
     def test_htmx_gets_only_the_terminals_output(self, client):
         headers = {"HX-Request": "true", "HX-Target": "shell-output"}
         response = client.get(PAGE, {"stack": VM, "command": "id"}, headers=headers)
