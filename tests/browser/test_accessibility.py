@@ -151,6 +151,24 @@ def joining_with_a_name_too_long(page) -> None:
     page.wait_for_selector("[aria-invalid=true]")
 
 
+def asked_to_add_this_browsers_progress(page) -> None:
+    """An anonymous answer, then a login: the page asks whether to add that progress."""
+    from django.contrib.auth.models import User
+
+    section = page.locator("section.question").filter(has=page.locator("input[type=radio]")).first
+    anchor = section.get_attribute("id")
+    section.locator("input[type=radio]").first.check()
+    with page.expect_response(lambda r: "/answer" in r.url):
+        page.click(f"#{anchor}-check")
+    wait_for_htmx(page)
+    User.objects.create_user("merger", password=TEACHER_PASSWORD)
+    page.goto(page.url.split("/lessons/")[0] + "/accounts/login/")
+    page.fill("#id_username", "merger")
+    page.fill("#id_password", TEACHER_PASSWORD)
+    page.click("button[type=submit]:has-text('Log in')")
+    page.wait_for_selector("h1:has-text('This browser has progress')")
+
+
 PAGES = {
     "home": ("/", None),
     "lesson": ("/lessons/architecture/", None),
@@ -180,6 +198,10 @@ PAGES = {
     "join-a-class": ("/accounts/login/?next=/teach/", the_join_page),
     "join-with-errors": ("/accounts/login/?next=/teach/", joining_with_a_name_too_long),
     "join-with-a-wrong-code": ("/join/NOSUCHCODE/", None),
+    "add-this-browsers-progress": (
+        "/lessons/containers/quiz/",
+        asked_to_add_this_browsers_progress,
+    ),
 }
 
 
