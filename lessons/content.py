@@ -174,7 +174,7 @@ def load_lesson(path: Path, text: Text) -> dict:
     }
 
 
-def _save_questions(report: SyncReport, lesson: Lesson, questions: list[dict]) -> None:
+def save_questions(report: SyncReport, lesson: Lesson, questions: list[dict]) -> None:
     for question in questions:
         obj, created = Question.objects.get_or_create(
             lesson=lesson, slug=question["slug"], defaults=question["values"]
@@ -238,6 +238,6 @@ def sync(content_dir: Path = CONTENT_DIR) -> SyncReport:
             _save(Lesson, report, "lessons", lesson.pop("slug"), lesson)
         _delete_missing(Lesson, report, "lessons", set(slugs))
         for lesson in Lesson.objects.all():
-            _save_questions(report, lesson, quizzes.get(lesson.slug, []))
+            save_questions(report, lesson, quizzes.get(lesson.slug, []))
     pages.forget(slugs)
     return report

@@ -130,7 +130,8 @@ def _choice(slug: str, index: int, entry: dict, where: str, text: Text) -> dict:
     }
 
 
-def _question(entry: dict, order: int, where: str, text: Text) -> dict:
+def read_question(entry: dict, order: int, where: str, text: Text) -> dict:
+    """A checked question entry as the rows `content` saves."""
     slug = entry["slug"]
     prompt = require(entry, "prompt", str, where)
     explanation = require(entry, "explanation", str, where)
@@ -171,5 +172,5 @@ def load_quiz(path: Path, lessons: dict[str, dict], text: Text) -> tuple[str, li
             raise ContentError(f"{where}: needs a new lowercase slug.")
         seen.add(slug)
         check_question(entry, where, anchors, objectives)
-        questions.append(_question(entry, order, where, text))
+        questions.append(read_question(entry, order, where, text))
     return lesson_slug, questions

@@ -5,11 +5,12 @@ import re
 
 import pytest
 
-from lessons.models import Question
+from lessons.models import Lesson, Question
 from tests.browser.conftest import csp_violations, screenshot, tab_to, tab_to_text
+from tests.lessons.fixtures import architecture_quiz  # noqa: F401
 from tests.lessons.test_quiz import RIGHT, WRONG
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("architecture_quiz")]
 
 
 def choose_option(page, select_id: str, value: str) -> None:
@@ -63,7 +64,7 @@ def progress_row(page, title: str) -> str:
 
 def test_a_learner_learns_from_a_mistake_and_retries(browser_page, site, course):
     page = browser_page
-    title = "The two architectures side by side"
+    title = Lesson.objects.get(slug="architecture").title
 
     page.goto(site + "/progress/")
     assert "Not taken" in progress_row(page, title)

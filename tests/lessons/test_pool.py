@@ -8,7 +8,10 @@ from django.urls import reverse
 
 from lessons import pool
 from lessons.models import Attempt, Question
+from tests.lessons.fixtures import architecture_quiz  # noqa: F401
 from tests.lessons.test_quiz import HTMX, answer_url, quiz_url
+
+pytestmark = pytest.mark.usefixtures("architecture_quiz")
 
 # The architecture quiz's six questions as three objectives of two variants each.
 OBJECTIVES = {

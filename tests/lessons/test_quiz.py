@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from pytest_django.asserts import assertContains
 
 from lessons.models import Answer, Attempt, Choice, Question
+from tests.lessons.fixtures import architecture_quiz  # noqa: F401
 
+pytestmark = pytest.mark.usefixtures("architecture_quiz")
 WALKTHROUGHS = yaml.safe_load((Path(__file__).parent / "walkthroughs.yaml").read_text())
 HTMX = {"HX-Request": "true"}
 
