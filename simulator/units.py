@@ -39,8 +39,12 @@ def seconds(ms: float) -> str:
 
 
 def megabytes(mb: float) -> str:
-    """A size given in megabytes: 77 MB · 9,470 MB · 16.0 GB (from 10 GB up)."""
-    return f"{mb / MB_PER_GB:,.1f} GB" if mb >= 10 * MB_PER_GB else f"{mb:,.0f} MB"
+    """A size given in megabytes: 2.5 MB · 77 MB · 9,470 MB · 16.0 GB (from 10 GB up).
+
+    Below 10 MB a decimal stays, so Firecracker's 2.5 MB is not printed as "2 MB"."""
+    if mb >= 10 * MB_PER_GB:
+        return f"{mb / MB_PER_GB:,.1f} GB"
+    return f"{number(mb)} MB" if mb < 10 else f"{mb:,.0f} MB"
 
 
 def gigabytes(mb: float) -> str:
@@ -49,8 +53,17 @@ def gigabytes(mb: float) -> str:
 
 
 def percent(fraction: float, digits: int = 0) -> str:
-    """A fraction as a percentage: 0.5 → 50%."""
-    return f"{fraction * 100:,.{digits}f}%"
+    """A fraction as a percentage: 0.5 → 50% · 0.004 → 0.4% · 0.996 → 99.6%.
+
+    Within one point of 0% or 100% (but not on them) one decimal stays, so a 0.4% cost is not
+    printed as "0%" nor a 99.6% throughput as "100%"; what still rounds to 0.0 reads
+    "under 0.1%"."""
+    value = fraction * 100
+    if digits == 0 and (0 < abs(value) < 1 or 99 < value < 100):
+        digits = 1
+    if digits and value > 0 and round(value, digits) == 0:
+        return f"under {10**-digits:.{digits}f}%"
+    return f"{value:,.{digits}f}%"
 
 
 def cores(value: float) -> str:
