@@ -77,11 +77,12 @@ def explore_the_results(page) -> None:
 
 
 def answer_a_question_wrong(page) -> None:
-    """Pick a wrong answer with the question's own form; htmx swaps in the feedback."""
-    page.get_by_label("Only the network firewall").check()
+    """Pick a wrong answer with the question's own form; htmx swaps in the feedback. (The first
+    attempt's draw is fixed per lesson and asks this true-or-false question; its key is true.)"""
+    page.check("#q-side-channels-cross-vms-false")
     with page.expect_response(lambda r: "/answer" in r.url):
-        page.click("#q-container-boundary-check")
-    page.wait_for_selector("#q-container-boundary-feedback.feedback--wrong")
+        page.click("#q-side-channels-cross-vms-check")
+    page.wait_for_selector("#q-side-channels-cross-vms-feedback.feedback--wrong")
     wait_for_htmx(page)
 
 
