@@ -61,6 +61,39 @@ def _check_kind(entry: dict, where: str) -> None:
             raise ContentError(f"{where}: no preset meets this challenge; is it solvable?")
 
 
+def _check_wrong_answers(entry: dict, where: str) -> None:
+    """Every wrong answer names the misconception it reveals and answers it."""
+    wrong = [
+        (f"{where} choice {index}", choice)
+        for index, choice in enumerate(entry.get("choices") or [], start=1)
+        if not choice.get("correct")
+    ]
+    if entry["type"] in ("truefalse", "ordering", "challenge"):
+        wrong.append((where, entry))
+    for place, answer in wrong:
+        if not answer.get("misconception") or not answer.get("feedback"):
+            raise ContentError(
+                f"{place}: a wrong answer needs a 'misconception' and the 'feedback' that "
+                "answers it."
+            )
+    if entry["type"] == "challenge" and not entry.get("teaches"):
+        raise ContentError(f"{where}: a challenge says what it 'teaches'.")
+
+
+def check_objectives(entries: list[dict], objectives: set[str], source: str) -> None:
+    """Every question assesses an objective, and every objective has two variants or more."""
+    for entry in entries:
+        if not entry.get("objective"):
+            raise ContentError(f"{source} {entry.get('slug')}: needs the 'objective' it assesses.")
+    for objective in sorted(objectives):
+        variants = [entry["slug"] for entry in entries if entry["objective"] == objective]
+        if len(variants) < 2:
+            raise ContentError(
+                f"{source}: objective '{objective}' needs two questions or more (variants for "
+                f"a retry); it has {len(variants)}."
+            )
+
+
 def check_question(entry: dict, where: str, anchors: set[str], objectives: set[str]) -> None:
     if entry.get("type") not in QUESTION_KINDS:
         raise ContentError(f"{where}: type must be one of {sorted(QUESTION_KINDS)}.")
@@ -76,6 +109,7 @@ def check_question(entry: dict, where: str, anchors: set[str], objectives: set[s
             f"({', '.join(sorted(objectives))})."
         )
     _check_kind(entry, where)
+    _check_wrong_answers(entry, where)
 
 
 def _grading_spec(entry: dict) -> dict:
@@ -164,8 +198,10 @@ def load_quiz(path: Path, lessons: dict[str, dict], text: Text) -> tuple[str, li
     lesson = lessons[lesson_slug]
     anchors = {entry["id"] for entry in lesson["toc"]}
     objectives = {objective["id"] for objective in lesson["objectives"]}
+    entries = data.get("questions") or []
+    check_objectives(entries, objectives, path.name)
     questions, seen = [], set()
-    for order, entry in enumerate(data.get("questions") or [], start=1):
+    for order, entry in enumerate(entries, start=1):
         slug = entry.get("slug", "")
         where = f"{path.name} {slug or order}"
         if not SLUG.match(slug) or slug in seen:
