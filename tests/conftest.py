@@ -24,8 +24,12 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, never a downloaded browser; no attempts to reach the internet."""
+def browser_type_launch_args(browser_type_launch_args, live_server):
+    """Debian's Chromium, never a downloaded browser; no attempts to reach the internet.
+
+    It asks for the live server so that the server starts before Chromium and stops after it:
+    a server stopped first leaves the threads of Chromium's open connections to end after the
+    test database stopped being shared with them, and each fails the session's last test."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
