@@ -184,55 +184,54 @@ def _table(rows: list[tuple], widths: tuple[int, ...]) -> str:
     )
 
 
-def _outputs(place: _Place) -> dict[str, tuple[str, str]]:
-    """Each command's output and the one thing it teaches, for this place."""
-    total, used = round(place.memory_total_mb), round(place.memory_used_mb)
-    ps_aux = [("USER", "PID", "COMMAND")] + [(u, p, c) for p, _, u, c in place.processes]
-    ps_ef = [("UID", "PID", "PPID", "CMD")] + [(u, p, q, c) for p, q, u, c in place.processes]
-    container, vm = place.kind == "container", place.kind == "vm"
-    limit = str(place.limit_bytes) if place.limit_bytes else "max"
-    namespaces = ("cgroup", "ipc", "mnt", "net", "pid", "uts")
+def _kernel_answers(place: _Place) -> dict[str, tuple[str, str]]:
+    """uname, hostname, id and nproc: whose kernel and whose identity this shell has."""
+    if place.kind == "container":
+        kernel_note = place.kernel_note or (
+            "Linux containers on Windows run in WSL2's utility VM and share its Linux kernel."
+            if place.kernel == _KERNELS["wsl2"]
+            else "A container shares the kernel below it, so it prints that kernel's release."
+        )
+        id_note = (
+            "Root in a default container is UID 0 on the host too, unless user namespaces remap it."
+        )
+    else:
+        kernel_note = (
+            "A VM boots a kernel of its own." if place.kind == "vm" else "The host's own kernel."
+        )
+        id_note = "The shell's user."
     return {
-        "uname -r": (
-            place.kernel,
-            place.kernel_note
-            or (
-                "Linux containers on Windows run in WSL2's utility VM and share its Linux kernel."
-                if place.kernel == _KERNELS["wsl2"]
-                else ""
-            )
-            or "A container shares the kernel below it, so it prints that kernel's release."
-            if container
-            else "A VM boots a kernel of its own."
-            if vm
-            else "The host's own kernel.",
-        ),
+        "uname -r": (place.kernel, kernel_note),
         "uname -a": (
             f"Linux {place.hostname} {place.kernel} #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux",
             "Same kernel as uname -r; the host name comes from this UTS namespace.",
         ),
         "hostname": (place.hostname, "Each container or VM gets its own host name."),
-        "id": (
-            "uid=0(root) gid=0(root) groups=0(root)",
-            "Root in a default container is UID 0 on the host too, unless user namespaces remap it."
-            if container
-            else "The shell's user.",
-        ),
+        "id": ("uid=0(root) gid=0(root) groups=0(root)", id_note),
         "nproc": (str(place.cores), "The CPUs this shell may be scheduled on."),
-        "free -m": (
-            _table(
-                [
-                    ("", "total", "used", "free"),
-                    ("Mem:", total, used, max(total - used, 0)),
-                ],
-                (6, 12, 12, 12),
-            ),
-            "free reads /proc/meminfo, which a container shares with its kernel: it shows "
-            "the whole machine, not the container's limit (see memory.max)."
+    }
+
+
+def _memory_answers(place: _Place) -> dict[str, tuple[str, str]]:
+    """free, memory.max and df: what the shell is told about memory and disk."""
+    total, used = round(place.memory_total_mb), round(place.memory_used_mb)
+    container = place.kind == "container"
+    free_note = {
+        "container": "free reads /proc/meminfo, which a container shares with its kernel: it "
+        "shows the whole machine, not the container's limit (see memory.max).",
+        "vm": "A VM's guest sees only the RAM it was given.",
+    }.get(place.kind, "The host's memory, with every instance in it.")
+    free = _table(
+        [("", "total", "used", "free"), ("Mem:", total, used, max(total - used, 0))],
+        (6, 12, 12, 12),
+    )
+    return {
+        "free -m": (free, free_note),
+        "cat /sys/fs/cgroup/memory.max": (
+            str(place.limit_bytes) if place.limit_bytes else "max",
+            "The limit, in bytes, at which the kernel's OOM killer acts inside this group."
             if container
-            else "A VM's guest sees only the RAM it was given."
-            if vm
-            else "The host's memory, with every instance in it.",
+            else "No limit on this group: max.",
         ),
         "df -h": (
             _table(
@@ -241,15 +240,25 @@ def _outputs(place: _Place) -> dict[str, tuple[str, str]]:
             ),
             "A container's root is an overlay of its image layers; a VM has a virtual disk.",
         ),
-        "ps aux": (
-            _table(ps_aux, (6, 7, 40)),
-            "In a container PID 1 is the application itself."
-            if container
-            else "On the host a container's processes appear under host PIDs; a VM is only "
-            "its monitor process."
-            if place.kind == "host"
-            else "In a VM PID 1 is the guest's init.",
-        ),
+    }
+
+
+def _process_answers(place: _Place) -> dict[str, tuple[str, str]]:
+    """ps, the cgroup file, lsns and systemd-analyze: which processes and groups it sees."""
+    container, vm = place.kind == "container", place.kind == "vm"
+    ps_aux = [("USER", "PID", "COMMAND")] + [(u, p, c) for p, _, u, c in place.processes]
+    ps_ef = [("UID", "PID", "PPID", "CMD")] + [(u, p, q, c) for p, q, u, c in place.processes]
+    ps_note = {
+        "container": "In a container PID 1 is the application itself.",
+        "host": "On the host a container's processes appear under host PIDs; a VM is only its "
+        "monitor process.",
+    }.get(place.kind, "In a VM PID 1 is the guest's init.")
+    namespaces = ("cgroup", "ipc", "mnt", "net", "pid", "uts")
+    lsns = [("NS", "TYPE", "NPROCS", "PID", "COMMAND")] + [
+        (4026532000 + i, kind, 1, 1, place.pid1) for i, kind in enumerate(namespaces)
+    ]
+    return {
+        "ps aux": (_table(ps_aux, (6, 7, 40)), ps_note),
         "ps -ef": (_table(ps_ef, (6, 7, 7, 40)), "PPID 0 marks the first process here."),
         "cat /proc/1/cgroup": (
             place.cgroup,
@@ -257,18 +266,8 @@ def _outputs(place: _Place) -> dict[str, tuple[str, str]]:
             if container
             else "cgroup v2: one line, 0::<path>.",
         ),
-        "cat /sys/fs/cgroup/memory.max": (
-            limit,
-            "The limit, in bytes, at which the kernel's OOM killer acts inside this group."
-            if container
-            else "No limit on this group: max.",
-        ),
         "lsns": (
-            _table(
-                [("NS", "TYPE", "NPROCS", "PID", "COMMAND")]
-                + [(4026532000 + i, t, 1, 1, place.pid1) for i, t in enumerate(namespaces)],
-                (12, 8, 8, 6, 30),
-            ),
+            _table(lsns, (12, 8, 8, 6, 30)),
             "Inside a container lsns sees only its own namespaces' processes."
             if container
             else "Namespaces of the processes this shell can see.",
@@ -276,11 +275,16 @@ def _outputs(place: _Place) -> dict[str, tuple[str, str]]:
         "systemd-analyze": (
             place.boot
             or "System has not been booted with systemd as init system (PID 1). Can't operate.",
-            "A VM boots; a container starts one process, so there is no boot to analyse."
-            if not vm
-            else "The guest's boot, as the simulator's startup figures add up.",
+            "The guest's boot, as the simulator's startup figures add up."
+            if vm
+            else "A VM boots; a container starts one process, so there is no boot to analyse.",
         ),
     }
+
+
+def _outputs(place: _Place) -> dict[str, tuple[str, str]]:
+    """Each command's output and the one thing it teaches, for this place."""
+    return _kernel_answers(place) | _memory_answers(place) | _process_answers(place)
 
 
 def run(result: Result, command: str, where: str = "instance") -> Answer:
