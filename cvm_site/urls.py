@@ -1,19 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.urls.converters import StringConverter
 
 from cvm_site import accounts, classes, merge, mydata, teach, views
 
 
-class JoinCodeConverter:
+class JoinCodeConverter(StringConverter):
     """Letters and digits only: anything else is a 404 before a query runs."""
 
     regex = "[A-Za-z0-9]{1,32}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 register_converter(JoinCodeConverter, "joincode")

@@ -1,19 +1,14 @@
 from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 from django.views.generic.base import RedirectView
 
 from lessons import views
 
 
-class LessonSlugConverter:
+class LessonSlugConverter(StringConverter):
     """Lowercase words joined by hyphens: anything else is a 404 before a query runs."""
 
     regex = "[a-z0-9]{1,32}(?:-[a-z0-9]{1,32}){0,7}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 register_converter(LessonSlugConverter, "lesson")
