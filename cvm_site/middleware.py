@@ -5,7 +5,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 # Powerful browser features no page of the course uses.
 PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
     "hid=(), midi=(), display-capture=(), browsing-topics=()"
 )
 
