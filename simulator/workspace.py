@@ -10,7 +10,7 @@ without JavaScript, every state can be bookmarked, and htmx only makes the swap 
 from dataclasses import dataclass, replace
 
 from simulator import charts, engine, explain, links, messages, shell, startup, tower, units
-from simulator.forms import HostForm, SimulatorForm
+from simulator.forms import SimulatorForm, host_fields
 from simulator.metrics import LEDGERS, METRICS, PAGE_METRICS
 
 FIRST_VISIT = (engine.PRESETS["vm"].layers, engine.PRESETS["container"].layers)
@@ -294,7 +294,7 @@ def build(state: State, side: str = "stack", image_cached: bool = True) -> dict:
         "caveat": engine.ISOLATION_CAVEAT,
         "no_application": messages.NO_APPLICATION,
         "host_memory": units.gigabytes(state.host_memory_mb),
-        "host_form": HostForm.showing(
+        "host_fields": host_fields(
             state.instances, state.host_memory_mb, state.cores, state.workload
         ),
         "cap_note": cap_note(result),
