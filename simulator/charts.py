@@ -2,7 +2,11 @@
 
 Built per request without plotly's graph_objects (which validate every property and are slow);
 the tests check these dicts against plotly's schema instead. Each chart comes with the rows of
-its text alternative, a table the template shows beside it.
+its text alternative, a table the template shows beside it, and with its legend as data: the page
+draws legends in HTML, because plotly's own legend is the costliest part of redrawing a chart
+(it is laid out twice, to push the margins) and sits on the click-to-chart path. One
+instance's startup, layer by layer and phase by phase, is the page's boot timeline (HTML, not a
+chart).
 """
 
 from plotly.io.json import to_json_plotly
@@ -17,6 +21,13 @@ BASE_LAYOUT = {
     "legend": {"orientation": "h", "y": -0.35},
     "height": 260,
 }
+
+# The simulator's charts leave their legend to the page (see above). The lines' dashes, as plotly
+# names them and as SVG draws them in the page's legend.
+NO_LEGEND_MARGIN = {**BASE_LAYOUT["margin"], "b": 50}
+DASHES = {"solid": "", "dot": "3 3", "dash": "9 5"}
+LINE_COLOURS = ("#2563eb", "#d97706")
+HOST_COLOUR = "#dc2626"
 
 # One colour per kind of layer, matching the tower's; readable on light and dark backgrounds.
 KIND_COLOURS = {
@@ -38,6 +49,14 @@ KIND_COLOURS = {
 
 def _layout(**overrides) -> dict:
     return {**BASE_LAYOUT, **overrides}
+
+
+def _legend(*entries: tuple[str, str, str | None]) -> list[dict]:
+    """Legend entries (name, colour, dash): a bar's swatch when dash is None, else a line."""
+    return [
+        {"name": name, "colour": colour, "line": dash is not None, "dash": DASHES.get(dash, "")}
+        for name, colour, dash in entries
+    ]
 
 
 def _table(caption: str, head: tuple[str, ...], rows: list[tuple[str, ...]]) -> dict:
@@ -88,17 +107,20 @@ def layer_shares(result: engine.Result) -> dict:
     figure = {
         "data": traces,
         "layout": _layout(
+            showlegend=False,
             barmode="stack",
             xaxis={"title": {"text": "% of one instance"}, "range": [0, 100]},
-            margin={**BASE_LAYOUT["margin"], "l": 80},
+            margin={**NO_LEGEND_MARGIN, "l": 80},
+            height=200,
         ),
     }
+    legend = _legend(*((t["name"], t["marker"]["color"], None) for t in traces))
     table = _table(
         "Share of one instance, by layer",
         ("Layer", "Startup", "Memory"),
         [(row["layer"], row["startup"], row["memory"]) for row in rows],
     )
-    return {"figure": figure, "rows": rows, "table": table}
+    return {"figure": figure, "rows": rows, "table": table, "legend": legend}
 
 
 def density(result: engine.Result, other: engine.Result, other_name: str) -> dict:
@@ -108,7 +130,8 @@ def density(result: engine.Result, other: engine.Result, other_name: str) -> dic
     top = max(10, int(most * 1.25))
     traces = []
     rows = []
-    for name, res, dash in (("This stack", result, "solid"), (other_name, other, "dot")):
+    lines = (("This stack", result, "solid"), (other_name, other, "dot"))
+    for (name, res, dash), colour in zip(lines, LINE_COLOURS, strict=True):
         metrics = res.metrics
         if metrics is None:
             continue
@@ -122,7 +145,7 @@ def density(result: engine.Result, other: engine.Result, other_name: str) -> dic
                     metrics.memory_shared_mb,
                     metrics.memory_shared_mb + top * metrics.memory_per_instance_mb,
                 ],
-                "line": {"dash": dash, "width": 3},
+                "line": {"color": colour, "dash": dash, "width": 3},
             }
         )
         rows.append(
@@ -139,86 +162,40 @@ def density(result: engine.Result, other: engine.Result, other_name: str) -> dic
             "name": "Host memory",
             "x": [0, top],
             "y": [host, host],
-            "line": {"color": "#dc2626", "width": 2, "dash": "dash"},
+            "line": {"color": HOST_COLOUR, "width": 2, "dash": "dash"},
         }
     )
     figure = {
         "data": traces,
         "layout": _layout(
+            showlegend=False,
             xaxis={"title": {"text": "Instances"}, "range": [0, top]},
             yaxis={"title": {"text": "Memory (MB)"}, "range": [0, host * 1.3]},
-            margin={**BASE_LAYOUT["margin"], "l": 70},
-            height=300,
+            margin={**NO_LEGEND_MARGIN, "l": 70},
+            height=260,
         ),
     }
+    legend = _legend(*((t["name"], t["line"]["color"], t["line"]["dash"]) for t in traces))
     table = _table(
         f"How many instances fit in {units.gigabytes(host)}",
         ("Stack", "Memory per instance (MB)", "Instances that fit"),
         [(row["stack"], f"{row['per_instance']:,}", _count(row["fits"])) for row in rows],
     )
-    return {"figure": figure, "rows": rows, "table": table}
-
-
-def timeline(result: engine.Result) -> dict:
-    """When each per-instance layer starts and finishes starting, one after another."""
-    start = 0.0
-    names, durations, bases, colours, rows = [], [], [], [], []
-    for entry in result.metrics.ledger.startup_ms:
-        if not entry.per_instance:
-            continue
-        layer = engine.LAYERS[entry.slug]
-        names.append(layer.name)
-        durations.append(entry.contribution)
-        bases.append(start)
-        colours.append(KIND_COLOURS[layer.kind])
-        rows.append({"layer": layer.name, "start": start, "end": start + entry.contribution})
-        start += entry.contribution
-    figure = {
-        "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": names,
-                "x": durations,
-                "base": bases,
-                "marker": {"color": colours},
-                "hovertemplate": "%{y}: %{x:,.1f} ms<extra></extra>",
-                "showlegend": False,
-            }
-        ],
-        "layout": _layout(
-            xaxis={
-                "title": {"text": "Milliseconds after the request to start"},
-                "rangemode": "tozero",
-            },
-            yaxis={"autorange": "reversed"},
-            # Room for the longest layer name; plotly's automargin would cost a second layout.
-            margin={**BASE_LAYOUT["margin"], "l": 24 + 7 * max(map(len, names), default=0)},
-            height=max(160, 60 + 40 * len(names)),
-        ),
-    }
-    table = _table(
-        "Startup of one instance, layer by layer",
-        ("Layer", "Starts at (ms)", "Ready at (ms)"),
-        [(row["layer"], _ms(row["start"]), _ms(row["end"])) for row in rows],
-    )
-    return {"figure": figure, "rows": rows, "table": table}
+    return {"figure": figure, "rows": rows, "table": table, "legend": legend}
 
 
 TITLES = {
     "shares": "Each layer's share of one instance's startup time and memory",
     "density": "Memory used as instances are added, against the host's memory",
-    "timeline": "Startup timeline of one instance",
 }
 
 
 def for_result(result: engine.Result, other: engine.Result, other_name: str) -> dict:
-    """The three charts, each with its figure encoded as JSON for a data attribute (htmx removes
+    """The charts, each with its figure encoded as JSON for a data attribute (htmx removes
     <script> elements from swapped content when script tags are disabled, JSON ones included)."""
     charts = {
         "shares": layer_shares(result),
         "density": density(result, other, other_name),
-        "timeline": timeline(result),
     }
     for name, chart in charts.items():
         chart |= {"id": f"chart-{name}", "title": TITLES[name]}

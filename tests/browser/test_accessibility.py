@@ -28,14 +28,21 @@ def wait_for_htmx(page) -> None:
 
 def wait_for_charts(page) -> None:
     """Every plotly chart on the page is drawn (charts.js marks each one once plotly has). The
-    simulator loads plotly when a chart comes near the screen: scroll to them as a reader would,
-    then back to the top with focus at the start of the page, as it was after loading."""
-    page.evaluate("document.querySelector('.chart__plot')?.scrollIntoView()")
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.chart__plot'))"
-        ".every(plot => plot.classList.contains('is-drawn'))"
-    )
+    simulator loads plotly and draws each chart when it comes near the screen: scroll to each as
+    a reader would, then back to the top with focus at the start of the page, as after loading."""
+    for index in range(page.locator(".chart__plot").count()):
+        page.wait_for_function(SCROLL_TO_CHART_UNTIL_DRAWN, arg=index, polling=100)
     page.evaluate(RESET_FOCUS)
+
+
+# Regions above a chart may grow as they first come into view (content-visibility: auto), moving
+# the chart down again: keep scrolling to it until it is drawn.
+SCROLL_TO_CHART_UNTIL_DRAWN = """index => {
+  const plot = document.querySelectorAll(".chart__plot")[index];
+  if (plot.classList.contains("is-drawn")) return true;
+  plot.scrollIntoView({ block: "center" });
+  return false;
+}"""
 
 
 RESET_FOCUS = """() => {

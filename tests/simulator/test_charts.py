@@ -18,6 +18,20 @@ def test_every_chart_of_every_preset_is_a_valid_plotly_figure(preset):
         go.Figure(chart["figure"])  # raises on any property plotly does not know
 
 
+@pytest.mark.parametrize("preset", list(engine.PRESETS))
+def test_each_chart_hands_its_legend_to_the_page_one_entry_per_trace_in_its_colour(preset):
+    this = result(preset)
+    other = engine.simulate(engine.counterpart_of(this.stack), instances=10)
+    for chart in charts.for_result(this, other, "Counterpart").values():
+        traces = chart["figure"]["data"]
+        assert chart["figure"]["layout"]["showlegend"] is False
+        assert [entry["name"] for entry in chart["legend"]] == [trace["name"] for trace in traces]
+        for entry, trace in zip(chart["legend"], traces, strict=True):
+            drawn = trace["line"] if entry["line"] else trace["marker"]
+            assert entry["colour"] == drawn["color"]
+            assert entry["dash"] == charts.DASHES[drawn.get("dash", "solid")]
+
+
 def test_layer_shares_add_up_to_the_whole_instance():
     chart = charts.layer_shares(result("vm"))
     startup = sum(trace["x"][0] for trace in chart["figure"]["data"])
@@ -40,13 +54,3 @@ def test_the_density_lines_cross_the_host_memory_where_instances_stop_fitting():
     fits_by_memory = (this.host_memory_mb - line["y"][0]) / slope
     assert fits_by_memory >= this.metrics.density
     assert chart["rows"][0]["fits"] == this.metrics.density
-
-
-def test_the_timeline_starts_each_layer_when_the_one_below_is_ready():
-    chart = charts.timeline(result("microvm"))
-    trace = chart["figure"]["data"][0]
-    for index in range(1, len(trace["x"])):
-        assert trace["base"][index] == pytest.approx(
-            trace["base"][index - 1] + trace["x"][index - 1]
-        )
-    assert trace["base"][-1] + trace["x"][-1] == pytest.approx(result("microvm").metrics.startup_ms)

@@ -181,10 +181,10 @@ class TestPage:
 
     def test_it_carries_chart_data_and_a_table_for_each_chart(self, client):
         text = client.get(PAGE, {"stack": VM}).text
-        for chart in ("shares", "density", "timeline"):
+        for chart in ("shares", "density"):
             match = re.search(rf'id="chart-{chart}" data-figure="([^"]*)"', text)
             assert json.loads(html.unescape(match[1]))["data"]
-        assert text.count("Show the numbers as a table") == 3
+        assert text.count("Show the numbers as a table") == 2
 
     def test_it_loads_its_scripts_and_plotly_from_this_site_plotly_only_on_demand(self, client):
         text = client.get(PAGE, {"stack": VM}).text
