@@ -64,6 +64,8 @@ def sanitise(html: str, tags: set[str] = ALLOWED_TAGS) -> str:
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
+        # A code block wider than a phone scrolls sideways: focusable, a keyboard can scroll it.
+        set_tag_attribute_values={"pre": {"tabindex": "0"}},
     )
 
 

@@ -59,7 +59,10 @@ def open_every_disclosure(page) -> None:
 
 
 def add_a_layer(page) -> None:
-    """The simulator's main interaction: press a palette button; htmx swaps the workspace."""
+    """The simulator's main interaction: press a palette button; htmx swaps the workspace. (On a
+    phone the palette is a panel to open first.)"""
+    if page.locator("#palette-panel:not([open]) > summary").is_visible():
+        page.click("#palette-panel > summary")
     with page.expect_response(lambda r: "/simulator/" in r.url):
         page.click("#add-hardware")
     wait_for_htmx(page)
@@ -232,10 +235,9 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", list(PAGES))
-def test_every_page_meets_wcag_aa_in_both_colour_schemes(browser_page, site, name, scheme):
-    page = browser_page
+def assert_accessible(page, site, name: str, scheme: str, shot: str | None = None) -> None:
+    """Open the page in that state and colour scheme; axe finds nothing, no aria reference dangles
+    and the CSP refused nothing."""
     path, interact = PAGES[name]
     page.emulate_media(color_scheme=scheme)
     page.goto(site + path)
@@ -243,12 +245,39 @@ def test_every_page_meets_wcag_aa_in_both_colour_schemes(browser_page, site, nam
         interact(page)
     page.evaluate(AXE_SOURCE)  # evaluated, not a script tag: the CSP blocks inline scripts
     violations = page.evaluate(RUN_AXE, WCAG_AA_TAGS)
-    if scheme == "dark" and name in ("simulator-comparing-two-stacks", "quiz-after-a-wrong-answer"):
-        screenshot(page, f"a11y-{name}-{scheme}")
+    if shot:
+        screenshot(page, shot)
     assert violations == [], describe(violations)
     # axe only asks for a review when aria-describedby names a missing id: treat it as an error.
     assert page.evaluate(DANGLING_ARIA_REFERENCES) == []
     assert csp_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_meets_wcag_aa_in_both_colour_schemes(browser_page, site, name, scheme):
+    shown = scheme == "dark" and name in (
+        "simulator-comparing-two-stacks",
+        "quiz-after-a-wrong-answer",
+    )
+    assert_accessible(browser_page, site, name, scheme, f"a11y-{name}-{scheme}" if shown else None)
+
+
+# On a phone: every simulator state in both schemes (its layout changes most with the width), the
+# other pages in the light one (their colours do not depend on the width).
+PHONE_STATES = [
+    (name, scheme)
+    for name in PAGES
+    for scheme in (("light", "dark") if name.startswith("simulator-") else ("light",))
+]
+
+
+@pytest.mark.parametrize(("name", "scheme"), PHONE_STATES)
+def test_every_page_meets_wcag_aa_on_a_390_px_phone(browser_page, site, name, scheme):
+    browser_page.set_viewport_size({"width": 390, "height": 844})
+    shown = name in ("simulator-comparing-two-stacks", "simulator-terminal-answer")
+    shot = f"a11y-{name}-390px-{scheme}" if shown else None
+    assert_accessible(browser_page, site, name, scheme, shot)
 
 
 FOCUS_STATE = """() => {
@@ -289,6 +318,11 @@ FOCUSABLE_OFF_SCREEN = """() => {
   const height = document.documentElement.scrollHeight;
   return Array.from(document.querySelectorAll(selector))
     .filter(el => !el.classList.contains("skip-link") && !el.closest("[inert]"))
+    // What a closed disclosure holds cannot take focus until it is opened; its summary can.
+    .filter(el => {
+      const closed = el.closest("details:not([open])");
+      return !closed || el.parentElement === closed && el.tagName === "SUMMARY";
+    })
     .filter(el => {
       const rect = el.getBoundingClientRect();
       const top = rect.top + scrollY, left = rect.left + scrollX;

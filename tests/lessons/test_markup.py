@@ -138,9 +138,13 @@ class TestCalloutsAndDiagrams:
         html = render('<aside class="callout evil" id="x" markdown="1">\n\nHi\n\n</aside>')
         assert html.startswith('<aside class="callout">')
 
-    def test_a_fenced_code_block_is_a_pre_and_code(self):
+    def test_a_fenced_code_block_is_a_pre_and_code_a_keyboard_can_scroll(self):
         html = render("```sh\nls -l /dev/kvm\n```")
-        assert html == "<pre><code>ls -l /dev/kvm\n</code></pre>"
+        assert html == '<pre tabindex="0"><code>ls -l /dev/kvm\n</code></pre>'
+
+    def test_content_cannot_choose_a_code_block_s_tab_order(self):
+        html = render('<pre tabindex="-1" onfocus="x()"><code>ls</code></pre>')
+        assert html == '<pre tabindex="0"><code>ls</code></pre>'
 
 
 class TestInline:
