@@ -14,6 +14,7 @@ from django.http import StreamingHttpResponse
 from django.utils.text import Truncator
 from plotly.io.json import to_json_plotly
 
+from cvm_site import tallies
 from cvm_site.models import Classroom, Membership
 from lessons.models import Answer, Attempt, Choice, Lesson, Question, Reading
 from simulator.charts import BASE_LAYOUT
@@ -24,6 +25,8 @@ WRONG_CHOICES_SHOWN = 3
 PAGE_SIZE = 50  # learners per page of the class table (the CSV has them all)
 CSV_CHUNK = 200
 FIGURES_CACHE_SECONDS = 600
+QUESTION_FIELDS = ("lesson_id", "order", "kind", "prompt", "prompt_html", "spec")
+CHOICE_FIELDS = ("question_id", "key", "text", "text_html", "misconception")
 
 
 def _best_attempts(learner_ids: list[int]) -> dict[int, dict[int, dict]]:
@@ -95,7 +98,13 @@ def learner_rows(members: list[Membership], lessons: list[Lesson]) -> list[dict]
 def lesson_rates(room: Classroom, lessons: list[Lesson]) -> list[dict]:
     """Per lesson: the share of the class that read it and that passed its quiz."""
     class_learners = room.memberships.exclude(learner=None).values("learner_id")
-    read = Counter(slug for slugs in _readings(class_learners).values() for slug in slugs)
+    # One row per lesson: a learner reads a lesson once (Reading is unique per learner and lesson).
+    read = dict(
+        Reading.objects.filter(learner_id__in=class_learners)
+        .order_by()
+        .values_list("lesson_id")
+        .annotate(count=Count("pk"))
+    )
     best = (
         Attempt.objects.filter(learner_id__in=class_learners)
         .order_by()
@@ -109,7 +118,7 @@ def lesson_rates(room: Classroom, lessons: list[Lesson]) -> list[dict]:
     return [
         {
             "lesson": lesson,
-            "read": round(100 * read[lesson.slug] / size),
+            "read": round(100 * read.get(lesson.pk, 0) / size),
             "passed": round(100 * passed[lesson.pk] / size),
         }
         for lesson in lessons
@@ -125,39 +134,44 @@ def _misconception(question: Question, choice: Choice | None) -> str:
 
 def _answer_counts(room: Classroom) -> tuple[dict[int, list[int]], dict[int, Counter]]:
     """question id → [answers, correct], and question id → Counter of wrong choice keys ("" for
-    a wrong answer without choices). One query, grouped by the stored response."""
-    rows = (
-        Answer.objects.filter(
-            attempt__learner_id__in=room.memberships.exclude(learner=None).values("learner_id")
-        )
-        .order_by()
-        .values_list("question_id", "correct", "response")
-        .annotate(times=Count("pk"))
-    )
+    a wrong answer without choices). From the class's kept counts: one query over a few rows
+    per question, however many answers the class gave."""
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     picks: dict[int, Counter] = defaultdict(Counter)
-    for question_id, correct, response, times in rows:
-        totals[question_id][0] += times
-        if correct:
+    for (question_id, outcome), times in tallies.class_counts(room.pk).items():
+        if outcome == tallies.ANSWERED:
+            totals[question_id][0] += times
+        elif outcome == tallies.CORRECT:
             totals[question_id][1] += times
-            continue
-        keys = response.get("choices") or [response.get("choice") or ""]
-        for key in keys:
-            picks[question_id][key] += times
+        else:
+            picks[question_id][outcome.removeprefix(tallies.WRONG)] += times
     return totals, picks
 
 
-def question_rows(room: Classroom) -> list[dict]:
+def _most_chosen(picks: Counter) -> list[tuple[str, int]]:
+    """The most-chosen wrong choices; of equal counts, in key order (the same on every view)."""
+    return sorted(picks.items(), key=lambda item: (-item[1], item[0]))[:WRONG_CHOICES_SHOWN]
+
+
+def question_rows(room: Classroom, lessons: list[Lesson] | None = None) -> list[dict]:
     """Per question answered in this class: the share correct and the most-chosen wrong
     choices, each with the misconception it reveals."""
     totals, picks = _answer_counts(room)
-    questions = Question.objects.filter(pk__in=totals).select_related("lesson")
-    choices = {(c.question_id, c.key): c for c in Choice.objects.filter(question_id__in=totals)}
+    # Only the columns shown: the figures are cached (pickled), so a question must not carry its
+    # explanation, nor its lesson's whole body.
+    by_id = {lesson.pk: lesson for lesson in lessons or Lesson.objects.outline()}
+    questions = Question.objects.filter(pk__in=totals).only(*QUESTION_FIELDS)
+    choices = {
+        (c.question_id, c.key): c
+        for c in Choice.objects.filter(question_id__in=totals).only(*CHOICE_FIELDS)
+    }
+    for question in questions:
+        question.lesson = by_id[question.lesson_id]
     rows = []
     for question in sorted(questions, key=lambda q: (q.lesson.order, q.order)):
         answers, right = totals[question.pk]
         wrong = []
-        for key, times in picks[question.pk].most_common(WRONG_CHOICES_SHOWN):
+        for key, times in _most_chosen(picks[question.pk]):
             choice = choices.get((question.pk, key))
             wrong.append(
                 {
@@ -247,7 +261,7 @@ def class_figures(room: Classroom, lessons: list[Lesson]) -> dict:
         figures = {
             "rates": rates,
             "rates_chart": rates_chart(rates),
-            "questions": question_rows(room),
+            "questions": question_rows(room, lessons),
         }
         cache.set(key, figures, FIGURES_CACHE_SECONDS)
     return figures

@@ -88,3 +88,24 @@ class Membership(models.Model):
     @property
     def shown_name(self) -> str:
         return self.display_name if self.learner_id else REMOVED_LEARNER
+
+
+class QuestionTally(models.Model):
+    """How many times a class's learners gave one outcome to one question, counted as answers are
+    saved (cvm_site.tallies): the dashboard adds up these few rows instead of reading every
+    answer the class ever gave. `outcome` is "answered", "correct" or "wrong:<choice key>"."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="tallies")
+    question = models.ForeignKey("lessons.Question", on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=80)
+    times = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "question", "outcome"], name="one_tally_per_outcome"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.classroom_id} · {self.question_id} · {self.outcome}: {self.times}"

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cvm_site import tallies
 from cvm_site.models import Membership
 from lessons.progress import current_learner
 
@@ -102,7 +103,7 @@ def erase(request: HttpRequest) -> None:
     """Delete the learner and the account. Class rosters keep an empty row ("removed learner")
     so a teacher sees that someone left rather than numbers that silently change."""
     learner = current_learner(request)
-    with transaction.atomic():
+    with transaction.atomic(), tallies.recounted([learner.pk if learner else None]):
         if learner is not None:
             Membership.objects.filter(learner=learner).update(learner=None, display_name="")
             learner.delete()

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 
 
 def keep_account_name(sender, instance, update_fields=None, **kwargs) -> None:
@@ -30,3 +30,16 @@ def connect() -> None:
     from cvm_site.merge import offer_at_login
 
     user_logged_in.connect(offer_at_login, dispatch_uid="cvm_site.offer_at_login")
+    connect_tallies()
+
+
+def connect_tallies() -> None:
+    """A class's per-question counts follow its answers and members (cvm_site/tallies.py)."""
+    from cvm_site import tallies
+    from cvm_site.models import Membership
+    from lessons.models import Answer, Learner
+
+    post_save.connect(tallies.answer_saved, sender=Answer, dispatch_uid="tallies.answer")
+    post_save.connect(tallies.membership_saved, sender=Membership, dispatch_uid="tallies.join")
+    pre_delete.connect(tallies.membership_deleted, sender=Membership, dispatch_uid="tallies.leave")
+    pre_delete.connect(tallies.learner_deleted, sender=Learner, dispatch_uid="tallies.learner")

@@ -19,6 +19,13 @@ class FromContentFiles:
         return False
 
 
+class WhatLearnersDid(FromContentFiles):
+    """Attempts and answers are a record of what a learner did, shown and never changed here:
+    an edited answer would no longer be the one given, its attempt's score would disagree with
+    it, and class figures count answers as they were saved (cvm_site/tallies.py). A learner's
+    data goes with the learner (or the user) as a whole."""
+
+
 @admin.register(Lesson)
 class LessonAdmin(FromContentFiles, admin.ModelAdmin):
     list_display = ["order", "title", "slug", "reading_minutes"]
@@ -44,14 +51,14 @@ class QuestionAdmin(FromContentFiles, admin.ModelAdmin):
     inlines = [ChoiceInline]
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(WhatLearnersDid, admin.TabularInline):
     model = Answer
     extra = 0
     readonly_fields = ["question", "response", "correct", "mark", "answered_at"]
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(WhatLearnersDid, admin.ModelAdmin):
     list_display = [
         "learner",
         "lesson",
@@ -67,7 +74,7 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(WhatLearnersDid, admin.ModelAdmin):
     list_display = ["attempt", "question", "correct", "mark", "answered_at"]
     list_filter = ["correct", "question__lesson", "question__kind"]
 

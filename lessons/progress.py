@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from cvm_site import tallies
 from lessons import charts
 from lessons.models import Learner, Lesson, Reading
 
@@ -119,7 +120,7 @@ def merge_learner(anonymous: Learner, user) -> None:
     and "Try again" always starts a new one.
     """
     account = _account_learner(user)
-    with transaction.atomic():
+    with tallies.recounted([anonymous.pk, account.pk]):
         Reading.objects.bulk_create(
             [
                 Reading(learner=account, lesson_id=lesson_id)
@@ -154,7 +155,7 @@ def _open_attempts_last(learner: Learner) -> None:
 def forget_learner(anonymous: Learner) -> None:
     """Delete an anonymous learner the account holder chose not to add; class rosters keep a
     "removed learner" row."""
-    with transaction.atomic():
+    with tallies.recounted([anonymous.pk]):
         anonymous.memberships.update(learner=None, display_name="")
         anonymous.delete()
 

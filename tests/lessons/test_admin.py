@@ -145,6 +145,21 @@ class TestContentIsReadOnly:
         )
         assert model.objects.filter(pk=row.pk).values().get() == before
 
+    @pytest.mark.parametrize("model", (Attempt, Answer), ids=lambda m: m._meta.model_name)
+    def test_a_superuser_sees_a_learners_attempt_or_answer_but_cannot_change_or_delete_it(
+        self, admin_client, attempts, model
+    ):
+        """A record of what a learner did: class figures count answers as they were saved."""
+        name = f"admin:lessons_{model._meta.model_name}"
+        row = model.objects.first()
+        before = model.objects.filter(pk=row.pk).values().get()
+        assert admin_client.get(reverse(f"{name}_change", args=[row.pk])).status_code == 200
+        assert admin_client.get(reverse(f"{name}_add")).status_code == 403
+        assert admin_client.post(reverse(f"{name}_change", args=[row.pk]), {}).status_code == 403
+        deleting = admin_client.post(reverse(f"{name}_delete", args=[row.pk]), {"post": "yes"})
+        assert deleting.status_code == 403
+        assert model.objects.filter(pk=row.pk).values().get() == before
+
     def test_staff_allowed_to_edit_glossary_terms_cannot_store_a_definition(
         self, client, course, django_user_model
     ):

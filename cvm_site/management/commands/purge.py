@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from cvm_site import tallies
 from cvm_site.models import Membership, SignupRecord
 from lessons.models import Answer, Attempt, Learner, Reading
 
@@ -43,9 +44,12 @@ class Command(BaseCommand):
         now = timezone.now()
         sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
         learners = idle_anonymous_learners(now - timedelta(days=days))
-        Membership.objects.filter(learner__in=learners).update(learner=None, display_name="")
-        idle = learners.count()
-        learners.delete()
+        # Only learners in a (closed) class count in class figures: those are recounted.
+        in_class = Membership.objects.filter(learner__in=learners).values_list("learner_id")
+        with tallies.recounted([pk for (pk,) in in_class]):
+            Membership.objects.filter(learner__in=learners).update(learner=None, display_name="")
+            idle = learners.count()
+            learners.delete()
         signups, _ = SignupRecord.objects.filter(created_at__lt=now - SIGNUP_RECORDS_KEPT).delete()
         self.stdout.write(
             f"Deleted {sessions} expired sessions, {idle} anonymous learners idle for {days} "
