@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -14,7 +16,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Target")
 def page(request: HtmxHttpRequest) -> HttpResponse:
     """The simulator. A malformed query gets 400 and a message; a stack that breaks a rule is a
     normal state (the tower shows why), so it renders with 200."""
@@ -42,8 +44,13 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
     partial = request.htmx and not request.htmx.history_restore_request
     if partial and request.htmx.target == "shell-output":  # the terminal's own form
         template = "simulator/shell.html#shell_output"
+    elif partial and request.htmx.target == "sim-ledger-body":  # the ledger, opened
+        template = "simulator/page.html#ledger"
+    elif partial:
+        template = "simulator/page.html#update"
+        context["ledger_url"] = replace(state, prev=None).url()
     else:
-        template = "simulator/page.html" + ("#update" if partial else "")
+        template = "simulator/page.html"
     response = render(request, template, context, status=200 if valid else 400)
     if moved is not None:
         push_url(response, address)  # the address bar shows the state, not the button

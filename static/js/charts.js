@@ -105,13 +105,14 @@
     plots.forEach(function (plot) { if (now.indexOf(plot) < 0) nearby.observe(plot); });
   }
 
-  // A swap replaces the plots: let plotly drop their resize listeners first, or they pile up;
-  // and stop watching the plots that are about to go.
-  document.addEventListener("htmx:beforeSwap", function () {
-    document.querySelectorAll("[data-figure]").forEach(function (plot) {
-      if (nearby) nearby.unobserve(plot);
-      if (window.Plotly && plot.classList.contains("js-plotly-plot")) window.Plotly.purge(plot);
-    });
+  // A plot a swap takes away: let plotly drop its resize listener, or they pile up, and stop
+  // watching it. (Only the plots htmx removes: a swap elsewhere, such as the terminal's, leaves
+  // the charts drawn.)
+  document.addEventListener("htmx:beforeCleanupElement", function (event) {
+    var plot = event.target;
+    if (!plot.dataset || !plot.dataset.figure) return;
+    if (nearby) nearby.unobserve(plot);
+    if (window.Plotly && plot.classList.contains("js-plotly-plot")) window.Plotly.purge(plot);
   });
 
   // htmx calls this for the page once loaded, then for each part a swap brings in (the target

@@ -56,6 +56,11 @@ RESET_FOCUS = """() => {
 def open_every_disclosure(page) -> None:
     """Open the tables behind the charts and the ledger, so axe checks what is inside them."""
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    # After an htmx update the ledger's tables load when it opens.
+    page.wait_for_function(
+        "() => !document.getElementById('sim-ledger-body')"
+        " || document.querySelector('#sim-ledger-body table')"
+    )
 
 
 def add_a_layer(page) -> None:

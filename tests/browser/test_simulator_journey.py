@@ -262,3 +262,25 @@ def test_without_javascript_the_terminal_is_a_form(browser, site):
     page.wait_for_url(re.compile(r"command=free"))
     assert "A VM's guest sees only the RAM it was given." in page.inner_text("#shell-output")
     context.close()
+
+
+def test_the_charts_stay_drawn_while_the_terminal_answers(browser_page, site):
+    page = browser_page
+    page.goto(site + "/simulator/?stack=" + ",".join(engine.PRESETS["container"].layers))
+    page.locator("#chart-shares").scroll_into_view_if_needed()
+    page.wait_for_selector("#chart-shares.is-drawn .main-svg")
+    run_in_terminal(page, "free -m", "instance")
+    assert page.locator("#chart-shares .main-svg").count() > 0  # not purged by the swap
+
+
+def test_after_an_update_the_ledger_brings_its_tables_when_opened(browser_page, site):
+    page = browser_page
+    page.goto(site + "/simulator/?stack=" + ",".join(engine.PRESETS["container"].layers))
+    press_button(page, "preset-vm")
+    assert page.locator(".ledger table").count() == 0
+    page.click(".ledger > summary")
+    guest = engine.LAYERS["guest-os"].name
+    page.locator(f"#sim-ledger-body th:text-is('{guest}')").first.wait_for()
+    assert page.locator(".ledger table").count() >= 2
+    assert page.url.endswith("prev=hardware%2Chost-os%2Ccontainer-runtime%2Capp")  # unchanged
+    assert csp_violations(page) == []

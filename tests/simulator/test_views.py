@@ -171,7 +171,7 @@ class TestPage:
         metrics = engine.simulate(VM.split(","), instances=20).metrics
         guest = next(e for e in metrics.ledger.memory_mb if e.slug == "guest-os")
         text = client.get(PAGE, {"stack": VM, "instances": 20}).text
-        memory = text[text.index("<caption>Memory</caption>") :]
+        memory = text[text.index(">Memory</caption>") :]
         memory = memory[: memory.index("</table>")]
         assert '<th scope="col">All 20 instances</th>' in memory
         row = memory[memory.index(f'<th scope="row">{guest.name}</th>') :].split("</tr>")[0]
@@ -239,8 +239,37 @@ class TestHtmx:
         response = client.get(PAGE, {"stack": CONTAINER}, headers=headers)
         assert "<html" in response.text
 
-    def test_responses_vary_on_the_htmx_header(self, client):
-        assert "HX-Request" in client.get(PAGE).headers["Vary"]
+    def test_responses_vary_on_the_htmx_headers_that_choose_the_part(self, client):
+        vary = client.get(PAGE).headers["Vary"]
+        assert "HX-Request" in vary and "HX-Target" in vary
+
+    def test_an_htmx_update_leaves_the_ledger_to_be_fetched_when_opened(self, client):
+        query = {"stack": CONTAINER, "add": "", "instances": "20"}
+        response = client.get(PAGE, query, headers={"HX-Request": "true"})
+        assert "Why these numbers?" in response.text
+        assert "Each instance</th>" not in response.text  # no ledger table
+        ledger = re.search(
+            r'<details class="ledger" hx-get="([^"]+)" hx-trigger="toggle once"', response.text
+        )
+        assert (
+            html.unescape(ledger[1])
+            == f"/simulator/?stack={CONTAINER.replace(',', '%2C')}&instances=20"
+        )
+
+    def test_opening_the_ledger_brings_its_tables_for_that_state(self, client):
+        headers = {"HX-Request": "true", "HX-Target": "sim-ledger-body"}
+        response = client.get(PAGE, {"stack": VM, "instances": "20"}, headers=headers)
+        assert response.status_code == 200
+        assert 'id="sim-results"' not in response.text and "<html" not in response.text
+        guest = engine.LAYERS["guest-os"].name
+        assert response.text.count("Each instance</th>") >= 2
+        assert f'<th scope="row">{guest}</th>' in response.text
+        assert '<th scope="col">All 20 instances</th>' in response.text
+
+    def test_without_htmx_the_ledger_is_in_the_page(self, client):
+        text = client.get(PAGE, {"stack": VM}).text
+        assert 'hx-trigger="toggle once"' not in text
+        assert text.count("Each instance</th>") >= 2
 
 
 class TestBadInput:
