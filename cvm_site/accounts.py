@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.db import IntegrityError, transaction
@@ -56,7 +56,33 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     return render(request, "registration/login.html", context, status=429)
 
 
-class SignupForm(BaseUserCreationForm):
+def check_username(username: str, account=None) -> None:
+    """Raise the sign-up form's ValidationError when `username` mixes look-alike letters of
+    several alphabets, or reads as another account's name (case, width, look-alikes). `account`
+    is the user being renamed, whose own name is no clash. Every form that names an account
+    (sign-up, the admin's add and change forms) and `manage.py renameuser` ask this."""
+    if mixes_scripts(username):
+        raise forms.ValidationError(MIXED_SCRIPTS, code="mixed_scripts")
+    others = get_user_model()._default_manager.all()
+    if account is not None and account.pk is not None:
+        others = others.exclude(pk=account.pk)
+    taken = AccountName.objects.filter(key=canonical(username), user__in=others).exists()
+    if taken or others.filter(username__iexact=username).exists():
+        raise forms.ValidationError(USERNAME_TAKEN, code="unique")
+
+
+class ChecksUsername:
+    """For a ModelForm of the user model: its username goes through `check_username`, when it is
+    new or changed (an account may keep the name it has)."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if self.instance.pk is None or "username" in self.changed_data:
+            check_username(username, self.instance)
+        return username
+
+
+class SignupForm(ChecksUsername, BaseUserCreationForm):
     """A username, an optional email (for password resets) and a password twice."""
 
     email = forms.EmailField(
@@ -67,14 +93,6 @@ class SignupForm(BaseUserCreationForm):
 
     class Meta(BaseUserCreationForm.Meta):
         fields = ("username", "email")
-
-    def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
-        if mixes_scripts(username):
-            raise forms.ValidationError(MIXED_SCRIPTS, code="mixed_scripts")
-        if AccountName.objects.filter(key=canonical(username)).exists():
-            raise forms.ValidationError(USERNAME_TAKEN, code="unique")
-        return username
 
 
 def signups_left(request: HttpRequest) -> bool:
