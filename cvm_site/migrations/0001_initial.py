@@ -1,6 +1,37 @@
+import shlex
+
 import django.db.models.deletion
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import migrations, models
+from django.db.models import Count
+from django.db.models.functions import Lower
+
+
+def refuse_names_differing_only_in_case(apps, schema_editor):
+    """The unique index on lower(username) below cannot exist while two accounts' names differ
+    only in case (possible before it): say which accounts, and how to go on, changing nothing.
+    Renaming one automatically would lock its owner out without a word; deleting one loses data."""
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    users = User.objects.annotate(folded=Lower("username"))
+    clashing = users.values("folded").annotate(count=Count("pk")).filter(count__gt=1)
+    folded = list(clashing.values_list("folded", flat=True))
+    if not folded:
+        return
+    clashes = list(users.filter(folded__in=folded).order_by("folded", "pk"))
+    lines = [
+        f"  {user.username!r} (id {user.pk}, joined {user.date_joined:%Y-%m-%d}, last login "
+        f"{f'{user.last_login:%Y-%m-%d}' if user.last_login else 'never'})"
+        for user in clashes
+    ]
+    example = shlex.quote(clashes[1].username)
+    raise CommandError(
+        "Usernames are now unique whatever their case, and these accounts' names differ only "
+        "in case:\n" + "\n".join(lines) + "\nNothing was changed. Keep one name of each group "
+        f"and rename the other accounts, for example\n  python manage.py renameuser {example} "
+        f"{example}-2\nthen tell each owner their new name (they keep their password and "
+        "progress), and run `python manage.py migrate` again."
+    )
 
 
 def fold_existing_usernames(apps, schema_editor):
@@ -27,6 +58,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_names_differing_only_in_case, migrations.RunPython.noop),
         migrations.CreateModel(
             name="AccountName",
             fields=[
