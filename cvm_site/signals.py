@@ -6,14 +6,20 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save, pre_delete
 
 
-def keep_account_name(sender, instance, update_fields=None, **kwargs) -> None:
+def keep_account_name(sender, instance, created=False, update_fields=None, **kwargs) -> None:
     from cvm_site.models import AccountName
     from cvm_site.usernames import canonical
 
-    if update_fields is None or "username" in update_fields:
-        AccountName.objects.update_or_create(
-            user=instance, defaults={"key": canonical(instance.get_username())}
-        )
+    if update_fields is not None and "username" not in update_fields:
+        return
+    key = canonical(instance.get_username())
+    # An account older than the rule whose name reads as another's: migration cvm_site 0001 left
+    # it without a key. Saving it (a new password, say) must not fail on the key the other
+    # account holds. A new account taking a held key still fails (forms check first).
+    keyless = not created and not AccountName.objects.filter(user=instance).exists()
+    if keyless and AccountName.objects.filter(key=key).exists():
+        return
+    AccountName.objects.update_or_create(user=instance, defaults={"key": key})
 
 
 def shorten_session(sender, request, user, **kwargs) -> None:

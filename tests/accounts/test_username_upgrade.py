@@ -6,11 +6,13 @@ case and what to do; `manage.py renameuser` does it, and the migration then goes
 import io
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 
 from cvm_site.models import AccountName
 
@@ -43,9 +45,10 @@ def before_accounts(transactional_db):
     migrate_to(latest())
 
 
-def insert_users(*names: str) -> None:
+def insert_users(*names: str, password: str = "") -> None:
     """Accounts made before the rule, with no signal (its table does not exist yet)."""
-    User.objects.bulk_create([User(username=name, password="!") for name in names])
+    hashed = make_password(password) if password else "!"
+    User.objects.bulk_create([User(username=name, password=hashed) for name in names])
 
 
 def migrate(*args):
@@ -89,6 +92,28 @@ def test_after_renaming_the_clashing_accounts_the_migration_goes_through(before_
         "ada-2": "ada-2",
         "grace": "grace",
     }
+
+
+def test_an_older_look_alike_account_still_logs_in_by_its_name_and_changes_its_password(
+    before_accounts,
+):
+    """ "аda" (a Cyrillic а) reads as "ada": the migration keeps both, the later without a key."""
+    insert_users("ada", password="first-pass-phrase-11")
+    insert_users("аda", password="second-pass-phrase-22")
+    migrate()
+    look_alike = User.objects.get(username="аda")
+    assert not AccountName.objects.filter(user=look_alike).exists()
+    client = Client()
+    login = {"username": "аda", "password": "second-pass-phrase-22"}
+    assert client.post("/accounts/login/", login).status_code == 302
+    assert client.session["_auth_user_id"] == str(look_alike.pk)
+    new = "third-pass-phrase-33"
+    change = {"old_password": login["password"], "new_password1": new, "new_password2": new}
+    assert client.post("/accounts/password_change/", change).status_code == 302
+    assert User.objects.get(pk=look_alike.pk).check_password(new)
+    other = Client()
+    assert other.post("/accounts/login/", {"username": "ADA", "password": "first-pass-phrase-11"})
+    assert other.session["_auth_user_id"] == str(User.objects.get(username="ada").pk)
 
 
 def test_before_the_migration_renameuser_refuses_a_name_another_account_has(before_accounts):
