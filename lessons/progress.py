@@ -112,7 +112,8 @@ def record_read(request: HttpRequest, lesson_id: int) -> None:
 
 def merge_learner(anonymous: Learner, user) -> None:
     """Move an anonymous learner's readings, attempts and class memberships into the account's
-    learner (asked first: see cvm_site/merge.py), then delete the anonymous row.
+    learner (asked first: see cvm_site/merge.py), then delete the anonymous row. A class's
+    counts follow (cvm_site/tallies.py).
 
     Attempts keep their answers and scores; they are renumbered after the account's own. Where
     both have an unfinished attempt at the same quiz, the anonymous one is closed as it stands.
@@ -139,6 +140,9 @@ def merge_learner(anonymous: Learner, user) -> None:
         _open_attempts_last(account)
         joined = set(account.memberships.values_list("classroom_id", flat=True))
         anonymous.memberships.exclude(classroom_id__in=joined).update(learner=account)
+        # A class both were in keeps the account's row: the browser's attempts now count there
+        # through it, and nobody left the class.
+        anonymous.memberships.filter(classroom_id__in=joined).delete()
         anonymous.delete()
 
 

@@ -109,3 +109,24 @@ def test_class_memberships_come_along_with_the_progress(client, ada, room):
     teacher = Client()
     teacher.force_login(room.teacher)
     assert "Ada L." in teacher.get(reverse("teach:classroom", args=[room.pk])).text
+
+
+def test_a_class_both_were_in_keeps_one_row_for_the_learner_and_no_removed_learner(
+    client, ada, room
+):
+    """The account and this browser each joined the class: after adding, the teacher sees the
+    account's row with both histories, not a "removed learner" for the browser's."""
+    anonymous = browser_with_progress(client)
+    Membership.objects.create(classroom=room, learner=anonymous, display_name="Ada (phone)")
+    account = Learner.objects.create(user=ada)
+    Membership.objects.create(classroom=room, learner=account, display_name="Ada L.")
+    log_in(client)
+    client.post(reverse("merge"), {"choice": "add"})
+    assert list(room.memberships.values_list("learner__user", "display_name")) == [
+        (ada.pk, "Ada L.")
+    ]
+    teacher = Client()
+    teacher.force_login(room.teacher)
+    page = teacher.get(reverse("teach:classroom", args=[room.pk])).text
+    assert "removed learner" not in page
+    assert "Learners (1)" in page
