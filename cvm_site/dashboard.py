@@ -160,11 +160,10 @@ def question_rows(room: Classroom, lessons: list[Lesson] | None = None) -> list[
     # Only the columns shown: the figures are cached (pickled), so a question must not carry its
     # explanation, nor its lesson's whole body.
     by_id = {lesson.pk: lesson for lesson in lessons or Lesson.objects.outline()}
-    questions = Question.objects.filter(pk__in=totals).only(*QUESTION_FIELDS)
-    choices = {
-        (c.question_id, c.key): c
-        for c in Choice.objects.filter(question_id__in=totals).only(*CHOICE_FIELDS)
-    }
+    questions = Question.objects.filter(pk__in=totals).order_by().only(*QUESTION_FIELDS)
+    # A wrong select-all answer may include right choices: every picked key is shown by its text.
+    picked = Choice.objects.filter(question_id__in=totals).order_by().only(*CHOICE_FIELDS)
+    choices = {(c.question_id, c.key): c for c in picked}
     for question in questions:
         question.lesson = by_id[question.lesson_id]
     rows = []
