@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Sum
 from django.http import StreamingHttpResponse
 from django.utils.text import Truncator
 from plotly.io.json import to_json_plotly
@@ -79,6 +79,7 @@ def learner_rows(members: list[Membership], lessons: list[Lesson]) -> list[dict]
     rows = []
     for member in members:
         scores = best.get(member.learner_id, {})
+        per_lesson = [scores.get(lesson.pk) for lesson in lessons]
         activity = [row["last"] for row in scores.values()]
         if member.learner_id in last_answer:
             activity.append(last_answer[member.learner_id])
@@ -87,7 +88,9 @@ def learner_rows(members: list[Membership], lessons: list[Lesson]) -> list[dict]
                 "member": member,
                 "name": member.shown_name,
                 "read": len(read.get(member.learner_id, ())),
-                "scores": [scores.get(lesson.pk) for lesson in lessons],
+                "scores": per_lesson,
+                # As the table shows them, made here once: a page has hundreds of these cells.
+                "cells": [f"{s['best']}/{s['out_of']}" if s else "" for s in per_lesson],
                 "attempts": sum(row["attempts"] for row in scores.values()),
                 "last_activity": max(activity, default=None),
             }
@@ -105,15 +108,16 @@ def lesson_rates(room: Classroom, lessons: list[Lesson]) -> list[dict]:
         .values_list("lesson_id")
         .annotate(count=Count("pk"))
     )
-    best = (
+    # The lesson of each (learner, quiz) whose best attempt passed: the database keeps the rest.
+    passing = (
         Attempt.objects.filter(learner_id__in=class_learners)
         .order_by()
-        .values_list("learner_id", "lesson_id")
+        .values("learner_id", "lesson_id")
         .annotate(best=Max("score"), out_of=Max("question_count"))
+        .filter(best__gte=ExpressionWrapper(F("out_of") * PASS_SHARE, output_field=FloatField()))
+        .values_list("lesson_id", flat=True)
     )
-    passed = Counter(
-        lesson_id for _, lesson_id, score, out_of in best if score >= PASS_SHARE * out_of
-    )
+    passed = Counter(passing)
     size = room.memberships.exclude(learner=None).count() or 1
     return [
         {
@@ -304,10 +308,11 @@ def csv_rows(room: Classroom):
     for number in paginator.page_range:
         members = list(paginator.page(number).object_list)
         for row in learner_rows(members, lessons):
-            scores = [f"{s['best']}/{s['out_of']}" if s else "" for s in row["scores"]]
             last = row["last_activity"]
             when = last.strftime("%Y-%m-%d %H:%M") if last else ""
-            yield writer.writerow([_cell(row["name"]), row["read"], *scores, row["attempts"], when])
+            yield writer.writerow(
+                [_cell(row["name"]), row["read"], *row["cells"], row["attempts"], when]
+            )
 
 
 def csv_response(room: Classroom) -> StreamingHttpResponse:

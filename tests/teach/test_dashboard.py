@@ -8,10 +8,11 @@ import io
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cvm_site import dashboard
 from cvm_site.models import Membership
-from lessons.models import Lesson, Reading
+from lessons.models import Attempt, Lesson, Reading
 from tests.teach.conftest import answer, member, single_choice_questions
 
 
@@ -72,6 +73,25 @@ def test_each_lesson_shows_read_and_pass_rates_in_a_chart_and_a_table(client, al
     text = page(client, room).text
     assert 'id="chart-rates" data-figure="' in text
     assert "<td>50%</td>" in text
+
+
+def test_a_learner_passes_a_lesson_when_their_best_attempt_reaches_the_pass_share(room):
+    lesson = Lesson.objects.outline().first()
+    scores = {"At the line": [4], "Below": [3], "Better later": [1, 5], "Never tried": []}
+    for name, attempts in scores.items():
+        learner = member(room, name).learner
+        for number, score in enumerate(attempts, 1):
+            Attempt.objects.create(
+                learner=learner,
+                lesson=lesson,
+                number=number,
+                question_count=5,
+                score=score,
+                finished_at=timezone.now(),
+            )
+    assert dashboard.PASS_SHARE == 0.8  # 4 of 5 is "at the line"
+    rate = next(r for r in dashboard.lesson_rates(room, [lesson]) if r["lesson"] == lesson)
+    assert rate["passed"] == 50
 
 
 def test_a_learner_who_deleted_their_data_shows_as_removed(client, alice, room):
