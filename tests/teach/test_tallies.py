@@ -6,6 +6,7 @@ a browser's progress into an account, `purge`, the admin deleting a user, `loadc
 import io
 import itertools
 import shutil
+import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ import yaml
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -269,3 +270,37 @@ def test_the_kept_counts_equal_a_recount_after_any_sequence_of_changes(room, ope
             cast.run(*operation)
             assert_counts_match(*cast.rooms)
         transaction.set_rollback(True)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one writer at a time (IMMEDIATE transactions); the in-memory test "
+    "database cannot take writers from several threads",
+)
+def test_answers_saved_at_the_same_moment_are_all_counted(transactional_db, room):
+    """Eight learners of one class answer one question at once, five times each: every answer
+    lands on the same few counts, and none is lost (PostgreSQL, where writers run in parallel)."""
+    question = single_choice_questions(1)[0]
+    learners = [member(room, f"Learner {i}").learner for i in range(8)]
+    start = threading.Barrier(len(learners))
+    failures = []
+
+    def answer_five_times(learner: Learner) -> None:
+        try:
+            start.wait(timeout=30)
+            for number in range(1, 6):
+                with transaction.atomic():
+                    answer(learner, question, correct=number % 2 == 0, number=number)
+        except Exception as problem:  # reported below: a thread's exception would be lost
+            failures.append(repr(problem))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer_five_times, args=(x,)) for x in learners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert tallies.class_counts(room.pk)[question.pk, tallies.ANSWERED] == 40
+    assert_counts_match(room)
