@@ -23,10 +23,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
-from cvm_site.models import Membership, QuestionTally
+from cvm_site.models import Classroom, Membership, QuestionTally
 from lessons.models import Answer
 
 ANSWERED = "answered"
@@ -81,7 +82,8 @@ def _deltas(learner_ids: Iterable[int], sign: int, classroom_id: int | None = No
 
 def _apply(deltas: Counter) -> None:
     """Add `deltas` to the stored counts. Rows are made first (a conflict means another request
-    made it), then locked in one order, so concurrent updates neither lose counts nor deadlock."""
+    made it), then locked in one order, so concurrent updates neither lose counts nor deadlock;
+    the new counts go back in one statement."""
     deltas = Counter({key: value for key, value in deltas.items() if value})
     if not deltas:
         return
@@ -95,24 +97,33 @@ def _apply(deltas: Counter) -> None:
             ],
             ignore_conflicts=True,
         )
+        rooms, questions = {key[0] for key in keys}, {key[1] for key in keys}
         rows = (
             QuestionTally.objects.select_for_update()
-            .filter(
-                classroom_id__in={key[0] for key in keys},
-                question_id__in={key[1] for key in keys},
-            )
+            .filter(classroom_id__in=rooms, question_id__in=questions)
             .order_by("pk")
+            .values_list("classroom_id", "question_id", "outcome", "times")
         )
-        changed = []
-        for row in rows:
-            delta = deltas.get((row.classroom_id, row.question_id, row.outcome))
-            if delta:
-                row.times += delta
-                changed.append(row)
-        if len(changed) != len(deltas) or any(row.times < 0 for row in changed):
+        counts = {
+            (room, question, outcome): times + deltas[room, question, outcome]
+            for room, question, outcome, times in rows
+            if (room, question, outcome) in deltas
+        }
+        if len(counts) != len(deltas) or min(counts.values()) < 0:
             raise TalliesOutOfStep(f"class tallies do not match the answers for {keys[:5]}")
-        QuestionTally.objects.bulk_update(changed, ["times"])
-        QuestionTally.objects.filter(pk__in=[row.pk for row in changed if not row.times]).delete()
+        QuestionTally.objects.bulk_create(
+            [
+                QuestionTally(classroom_id=room, question_id=question, outcome=outcome, times=n)
+                for (room, question, outcome), n in sorted(counts.items())
+            ],
+            update_conflicts=True,
+            unique_fields=["classroom", "question", "outcome"],
+            update_fields=["times"],
+        )
+        if 0 in counts.values():
+            QuestionTally.objects.filter(
+                classroom_id__in=rooms, question_id__in=questions, times=0
+            ).delete()
 
 
 @contextmanager
@@ -155,10 +166,27 @@ def membership_saved(sender, instance: Membership, created: bool, raw=False, **k
         _apply(_deltas([instance.learner_id], +1, instance.classroom_id))
 
 
-def membership_deleted(sender, instance: Membership, **kwargs) -> None:
+def membership_deleted(sender, instance: Membership, origin=None, **kwargs) -> None:
     """pre_delete of Membership: a learner who leaves (or is removed) takes theirs away."""
-    if _tracked(instance.learner_id):
+    if _tracked(instance.learner_id) and not _class_goes_too(instance, origin):
         _apply(_deltas([instance.learner_id], -1, instance.classroom_id))
+
+
+def _class_goes_too(membership: Membership, origin) -> bool:
+    """Whether the deletion that takes this membership takes its class too (the class deleted,
+    or its teacher's account): the class's counts go with it, so nothing needs taking out, which
+    for a class of hundreds would take seconds."""
+    rooms = Classroom.objects.filter(pk=membership.classroom_id)
+    user_model = get_user_model()
+    if isinstance(origin, Classroom):
+        return origin.pk == membership.classroom_id
+    if isinstance(origin, user_model):
+        return rooms.filter(teacher_id=origin.pk).exists()
+    if isinstance(origin, QuerySet) and origin.model is Classroom:
+        return rooms.filter(pk__in=origin.values("pk")).exists()
+    if isinstance(origin, QuerySet) and origin.model is user_model:
+        return rooms.filter(teacher__in=origin.values("pk")).exists()
+    return False
 
 
 def learner_deleted(sender, instance, **kwargs) -> None:

@@ -17,6 +17,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -27,7 +28,7 @@ from cvm_site.classes import fresh_code_fields
 from cvm_site.models import Classroom, Membership, QuestionTally
 from lessons import content, progress
 from lessons.models import Answer, Attempt, Learner, Question, Reading
-from tests.teach.conftest import answer, member, single_choice_questions
+from tests.teach.conftest import PASSWORD, answer, member, single_choice_questions
 
 
 def assert_counts_match(*rooms: Classroom) -> None:
@@ -131,6 +132,28 @@ def test_changing_a_quiz_file_keeps_the_counts_those_of_the_answers(room, tmp_pa
     assert "(reworded)" in Question.objects.get(pk=kept.pk).choices.first().text
     assert_counts_match(room)
     assert tallies.class_counts(room.pk)[gone.pk, tallies.ANSWERED] == 2
+
+
+def test_a_teacher_deleting_their_account_takes_the_class_and_its_counts_without_reading_them(
+    client, alice, trudy, room
+):
+    """The class's counts go with it (no answer is read to take them out one learner at a time);
+    the other class its learners are in keeps its own, exact."""
+    other = Classroom.objects.create(teacher=trudy, name="Trudy's", **fresh_code_fields())
+    question = single_choice_questions(1)[0]
+    for name in ("Ann", "Ben", "Cy"):
+        learner = member(room, name).learner
+        Membership.objects.create(classroom=other, learner=learner, display_name=name)
+        answer(learner, question, correct=name == "Ann")
+    client.force_login(alice)
+    form = {"confirm": "on", "password": PASSWORD}
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(reverse("delete"), form).status_code == 302
+    assert not any("lessons_answer" in query["sql"] for query in queries.captured_queries)
+    assert not Classroom.objects.filter(pk=room.pk).exists()
+    assert not QuestionTally.objects.filter(classroom_id=room.pk).exists()
+    assert tallies.class_counts(other.pk)[question.pk, tallies.ANSWERED] == 3
+    assert_counts_match(other)
 
 
 # A random sequence of everything that changes what a class has answered.
