@@ -15,9 +15,12 @@ The counts are derived data, kept exact by every path that changes what a class 
 
 `from_answers` recounts a class from scratch: the tests compare it with the kept counts after
 random sequences of all of these (tests/teach/test_tallies.py). Answers are never edited (the admin
-shows them read-only), and questions that have answers are retired, never deleted.
+shows them read-only), and questions that have answers are retired, never deleted. Should counts
+still be found out of step (a count missing or going below zero), the change that found it goes
+through and the class is recounted from its answers when the transaction commits.
 """
 
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,6 +33,7 @@ from django.db.models import Count, QuerySet
 from cvm_site.models import Classroom, Membership, QuestionTally
 from lessons.models import Answer
 
+logger = logging.getLogger(__name__)
 ANSWERED = "answered"
 CORRECT = "correct"
 WRONG = "wrong:"
@@ -126,19 +130,31 @@ def _apply(deltas: Counter) -> None:
             ).delete()
 
 
+def _keep(deltas: Counter) -> None:
+    """Apply `deltas`; counts found out of step (something changed answers without telling us)
+    are logged and their classes recounted once this transaction commits: the learner's answer
+    or the teacher's change goes through, and the figures come right."""
+    try:
+        _apply(deltas)  # its own savepoint: a refusal rolls back only the counts
+    except TalliesOutOfStep:
+        logger.exception("class tallies out of step: recounting after commit")
+        rooms = sorted({room for room, _, _ in deltas})
+        transaction.on_commit(lambda: rebuild(rooms))
+
+
 @contextmanager
 def recounted(learner_ids: Iterable[int | None]):
     """Take these learners' counts out of their classes, run the block, put back what the rows
     then say: for changes made with queryset updates, which send no signals."""
     ids = frozenset(pk for pk in learner_ids if pk is not None)
     with transaction.atomic():
-        _apply(_deltas(ids, -1))
+        _keep(_deltas(ids, -1))
         token = _recounting.set(_recounting.get() | ids)
         try:
             yield
         finally:
             _recounting.reset(token)
-        _apply(_deltas(ids, +1))
+        _keep(_deltas(ids, +1))
 
 
 def _tracked(learner_id: int | None) -> bool:
@@ -151,7 +167,7 @@ def answer_saved(sender, instance: Answer, created: bool, raw: bool = False, **k
     if not created or raw or not _tracked(learner_id):
         return
     rooms = Membership.objects.filter(learner_id=learner_id).values_list("classroom_id", flat=True)
-    _apply(
+    _keep(
         Counter(
             (room, instance.question_id, outcome)
             for room in rooms
@@ -163,13 +179,13 @@ def answer_saved(sender, instance: Answer, created: bool, raw: bool = False, **k
 def membership_saved(sender, instance: Membership, created: bool, raw=False, **kwargs) -> None:
     """post_save of Membership: a learner who joins brings their whole history into the class."""
     if created and not raw and _tracked(instance.learner_id):
-        _apply(_deltas([instance.learner_id], +1, instance.classroom_id))
+        _keep(_deltas([instance.learner_id], +1, instance.classroom_id))
 
 
 def membership_deleted(sender, instance: Membership, origin=None, **kwargs) -> None:
     """pre_delete of Membership: a learner who leaves (or is removed) takes theirs away."""
     if _tracked(instance.learner_id) and not _class_goes_too(instance, origin):
-        _apply(_deltas([instance.learner_id], -1, instance.classroom_id))
+        _keep(_deltas([instance.learner_id], -1, instance.classroom_id))
 
 
 def _class_goes_too(membership: Membership, origin) -> bool:
@@ -192,7 +208,7 @@ def _class_goes_too(membership: Membership, origin) -> bool:
 def learner_deleted(sender, instance, **kwargs) -> None:
     """pre_delete of Learner (before deletion detaches their memberships): out of every class."""
     if _tracked(instance.pk):
-        _apply(_deltas([instance.pk], -1))
+        _keep(_deltas([instance.pk], -1))
 
 
 def class_counts(classroom_id: int) -> dict[tuple[int, str], int]:
