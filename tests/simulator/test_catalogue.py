@@ -74,6 +74,10 @@ class TestFigures:
         assert figure.note
 
     @pytest.mark.parametrize("figure", ALL_FIGURES)
+    def test_a_note_is_plain_text_as_the_ledger_shows_it(self, figure):
+        assert "`" not in figure.note and "**" not in figure.note
+
+    @pytest.mark.parametrize("figure", ALL_FIGURES)
     def test_every_cited_source_exists_with_a_title_and_year(self, figure):
         if figure.source is not None:
             assert SOURCES[figure.source.id] is figure.source
