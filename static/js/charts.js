@@ -38,7 +38,8 @@
   }
 
   function draw(plot, colours) {
-    if (!plot.isConnected) return; // swapped out while plotly was loading
+    // Swapped out while plotly was loading, or plotly could not load: the table stays.
+    if (!plot.isConnected || typeof window.Plotly === "undefined") return;
     var figure = figureOf(plot);
     var layout = Object.assign({}, figure.layout, { font: Object.assign({}, figure.layout.font, { color: colours.text }) });
     ["xaxis", "yaxis"].forEach(function (axis) {
