@@ -210,15 +210,15 @@ class TestPage:
 class TestHtmx:
     """htmx gets only what changes; the history restore gets the whole page."""
 
-    def test_an_htmx_request_gets_the_tower_and_the_rest_out_of_band(self, client):
+    def test_an_htmx_request_gets_the_tower_and_the_rest_out_of_band_to_morph(self, client):
         response = client.get(PAGE, {"stack": CONTAINER}, headers={"HX-Request": "true"})
         assert response.status_code == 200
         assert "<html" not in response.text
         assert 'class="stack stack--editable"' in response.text
         assert 'id="sim-announcer" hx-swap-oob="innerHTML"' in response.text
-        assert 'id="sim-results" class="sim__results" hx-swap-oob="true"' in response.text
-        assert 'id="sim-state" hx-swap-oob="true"' in response.text
-        assert 'id="sim-summary" class="sim-summary" hx-swap-oob="true"' in response.text
+        assert 'id="sim-results" class="sim__results" hx-swap-oob="morph"' in response.text
+        assert 'id="sim-state" hx-swap-oob="morph"' in response.text
+        assert 'id="sim-summary" class="sim-summary" hx-swap-oob="morph"' in response.text
         assert 'id="add-hardware"' not in response.text  # the palette never changes
 
     def test_an_htmx_palette_press_renders_the_new_state_and_pushes_its_url(self, client):
