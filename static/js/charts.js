@@ -7,8 +7,11 @@
 // and loads plotly only when a chart is about to be seen, or when the browser is idle after the
 // learner's first action, so that parsing it never delays that first action.
 //
-// Drawing costs too (about 15 ms a chart on a laptop): on the simulator, after a swap, only the
-// charts on screen are drawn before the browser paints; the others as they come near the screen.
+// Drawing costs too (about 15 ms a chart on a laptop). On the simulator a swap morphs the page
+// (morph.js): a chart whose data did not change keeps its drawing, and one whose data changed is
+// redrawn in place. Only the charts a learner can see are redrawn before the browser paints (at
+// least a quarter of the chart above the pinned summary); the others are redrawn just after, or
+// as they come near the screen.
 (function () {
   "use strict";
 
@@ -76,9 +79,14 @@
     else setTimeout(callback, 200);
   }
 
-  function onScreen(plot) {
+  // How much of a chart a learner sees: the summary pinned to the bottom of the screen covers
+  // what is behind it.
+  function inSight(plot) {
     var box = plot.getBoundingClientRect();
-    return box.bottom > 0 && box.top < window.innerHeight;
+    var summary = document.getElementById("sim-summary");
+    var floor = Math.min(window.innerHeight, summary ? summary.getBoundingClientRect().top : Infinity);
+    var seen = Math.min(box.bottom, floor) - Math.max(box.top, 0);
+    return box.height > 0 && seen >= box.height / 4;
   }
 
   // Each chart is drawn once it comes within half a screen of the viewport (loading plotly first
@@ -96,9 +104,10 @@
   function watch(root) {
     var plots = Array.prototype.slice.call(root.querySelectorAll("[data-figure]"));
     plots.forEach(reserve);
+    plots = plots.filter(function (plot) { return !plot.classList.contains("is-drawn"); });
     if (!nearby) return drawWhenLoaded(plots);
     var loaded = typeof window.Plotly !== "undefined";
-    var now = !loaded ? [] : plotlySource ? plots.filter(onScreen) : plots;
+    var now = !loaded ? [] : plotlySource ? plots.filter(inSight) : plots;
     if (now.length) {
       var colours = themeColours();
       now.forEach(function (plot) { draw(plot, colours); });

@@ -27,7 +27,10 @@ def tower(page) -> list[str]:
 
 
 def chart_traces(page, chart: str) -> list[str]:
-    page.wait_for_function(f"() => document.getElementById('chart-{chart}')?.data !== undefined")
+    """The names of a chart's traces once it is drawn from its current data (a swap that
+    changes a chart's data takes its drawn mark away until it is redrawn)."""
+    page.locator(f"#chart-{chart}").scroll_into_view_if_needed()
+    page.wait_for_selector(f"#chart-{chart}.is-drawn")
     return page.evaluate(
         f"Array.from(document.getElementById('chart-{chart}').data).map(t => t.name)"
     )
@@ -283,4 +286,71 @@ def test_after_an_update_the_ledger_brings_its_tables_when_opened(browser_page, 
     page.locator(f"#sim-ledger-body th:text-is('{guest}')").first.wait_for()
     assert page.locator(".ledger table").count() >= 2
     assert page.url.endswith("prev=hardware%2Chost-os%2Ccontainer-runtime%2Capp")  # unchanged
+    assert csp_violations(page) == []
+
+
+COUNT_REDRAWS = """
+() => {
+  window.__redrawn = [];
+  const react = window.Plotly.react;
+  window.Plotly.react = function (plot, ...rest) {
+    window.__redrawn.push(plot.id);
+    return react.call(this, plot, ...rest);
+  };
+  document.querySelectorAll(".chart__plot").forEach((plot) => { plot.__before = true; });
+}
+"""
+
+DRAWN_FROM_ITS_DATA = """
+(id) => {
+  const plot = document.getElementById(id);
+  const traces = (data) => JSON.stringify(data.map((trace) => [trace.name, trace.x, trace.y]));
+  return traces(JSON.parse(plot.dataset.figure).data) === traces(plot.data);
+}
+"""
+
+
+def test_a_click_redraws_changed_charts_in_place_and_leaves_unchanged_ones(browser_page, site):
+    page = browser_page
+    page.goto(site + "/simulator/?stack=" + ",".join(engine.PRESETS["container"].layers))
+    page.locator("#chart-shares").scroll_into_view_if_needed()
+    page.wait_for_selector("#chart-shares.is-drawn .main-svg")
+    page.evaluate(COUNT_REDRAWS)
+
+    press_button(page, "preset-vm")
+    assert engine.LAYERS["guest-os"].name in chart_traces(page, "shares")
+    # The same element, morphed: plotly updated its drawing instead of starting again.
+    assert page.evaluate("document.getElementById('chart-shares').__before")
+    assert page.evaluate(DRAWN_FROM_ITS_DATA, "chart-shares")
+    assert page.evaluate("window.__redrawn.filter((id) => id === 'chart-shares').length") == 1
+
+    # More instances change no chart (each is per instance or per host): nothing is redrawn.
+    page.evaluate("window.__redrawn = []")
+    page.fill("#id_instances", "25")
+    page.click("#settings-submit")
+    page.wait_for_url(re.compile(r"instances=25"))
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    assert page.evaluate("window.__redrawn") == []
+    assert page.locator("#chart-shares.is-drawn .main-svg").count() > 0
+    assert csp_violations(page) == []
+
+
+def test_a_chart_hardly_in_sight_is_redrawn_just_after_the_paint(browser_page, site):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(site + "/simulator/?stack=" + ",".join(engine.PRESETS["container"].layers))
+    page.locator("#chart-density").scroll_into_view_if_needed()
+    page.wait_for_selector("#chart-density.is-drawn .main-svg")
+    # Bring the density chart's top just above the pinned summary: a sliver of it is in sight.
+    page.evaluate(
+        """() => {
+          const summary = document.getElementById("sim-summary").getBoundingClientRect().top;
+          const top = document.getElementById("chart-density").getBoundingClientRect().top;
+          window.scrollBy(0, top - (summary - 20));
+        }"""
+    )
+    page.evaluate("document.getElementById('preset-vm').click()")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    page.wait_for_selector("#chart-density.is-drawn")
+    assert page.evaluate(DRAWN_FROM_ITS_DATA, "chart-density")  # never left showing the old stack
     assert csp_violations(page) == []
