@@ -4,8 +4,10 @@ from playwright.sync_api import sync_playwright
 
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 
-# Click a button, wait for htmx to swap and settle (simulator.js redraws the charts on settle),
-# then for the next frame: the time a learner waits for the updated chart.
+# Click a button, wait for htmx to swap and settle (charts.js redraws the charts a learner can
+# see on settle), then for the next frame: the time a learner waits for the updated chart. Then
+# wait on until every chart near the screen is redrawn too (a chart mostly hidden, under the
+# pinned summary or below the fold, is redrawn just after the paint): the time to the last chart.
 CLICK_TO_CHART = """
 async (buttonId) => {
   const started = performance.now();
@@ -13,7 +15,15 @@ async (buttonId) => {
     "htmx:afterSettle", () => requestAnimationFrame(() => resolve()), { once: true }));
   document.getElementById(buttonId).click();
   await settled;
-  return performance.now() - started;
+  const seen = performance.now() - started;
+  const near = (plot) => {
+    const box = plot.getBoundingClientRect();
+    return box.bottom > -innerHeight / 2 && box.top < innerHeight * 1.5;
+  };
+  const pending = () => [...document.querySelectorAll(".chart__plot")]
+    .some((plot) => near(plot) && !plot.classList.contains("is-drawn"));
+  while (pending()) await new Promise((resolve) => setTimeout(resolve, 1));
+  return [seen, performance.now() - started];
 }
 """
 
@@ -45,14 +55,18 @@ def simulator_figures(base: str, clicks: int = 60) -> dict[str, float]:
         with_charts = page.evaluate(TRANSFERRED)
         for button in WARM_UP:  # the first swap also compiles htmx's and plotly's code paths
             page.evaluate(CLICK_TO_CHART, button)
-        timings = []
+        seen, last = [], []
         for index in range(clicks):
             button = "preset-vm" if index % 2 == 0 else "preset-container"
-            timings.append(page.evaluate(CLICK_TO_CHART, button))
+            to_seen, to_last = page.evaluate(CLICK_TO_CHART, button)
+            seen.append(to_seen)
+            last.append(to_last)
         browser.close()
     return {
         "first_visit_kb": transferred / 1024,
         "with_charts_kb": with_charts / 1024,
-        "click_p50_ms": percentile(timings, 50),
-        "click_p95_ms": percentile(timings, 95),
+        "click_p50_ms": percentile(seen, 50),
+        "click_p95_ms": percentile(seen, 95),
+        "last_chart_p50_ms": percentile(last, 50),
+        "last_chart_p95_ms": percentile(last, 95),
     }
