@@ -69,7 +69,10 @@ class AnswerForm(forms.Form):
     the same words with or without JavaScript.
     """
 
-    default_renderer = Renderer
+    # One renderer for every form: a renderer builds its template engine on first use, so a new
+    # one per form (what naming the class does) scanned every template library and parsed
+    # Django's widget templates again for each question on every page.
+    default_renderer = Renderer()
     use_required_attribute = False
     single_valued: tuple[str, ...] = ()
 

@@ -90,6 +90,15 @@ class TestRendering:
         assert "required" not in html
         assertInHTML('<label for="q-b" hx-disable>Two</label>', html)
 
+    def test_every_form_renders_through_one_engine_built_once(self):
+        first = forms.answer_form(question("single"), OPTIONS)
+        second = forms.answer_form(question("multiple"), OPTIONS)
+        str(first), str(second)
+        # A renderer per form built a template engine per form: every question of every page
+        # scanned the template libraries and parsed Django's widget templates again.
+        assert first.renderer is second.renderer
+        assert first.renderer.engine is second.renderer.engine
+
     def test_true_or_false_ids_carry_the_questions_anchor(self):
         html = str(forms.answer_form(question("truefalse", answer=True), []))
         assert 'id="q-q-true"' in html and 'id="q-q-false"' in html
