@@ -15,6 +15,7 @@ import yaml
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -343,3 +344,22 @@ def test_counts_found_out_of_step_do_not_fail_the_teacher_and_are_recounted(
     assert "out of step" in caplog.text
     assert_counts_match(room)
     assert tallies.class_counts(room.pk)[question.pk, tallies.ANSWERED] == 1
+
+
+def test_recount_finds_and_mends_the_classes_whose_counts_are_out_of_step(alice, room):
+    other = Classroom.objects.create(teacher=alice, name="Other", **fresh_code_fields())
+    question = single_choice_questions(1)[0]
+    answer(member(room, "Ann").learner, question, correct=True)
+    answer(member(other, "Ben").learner, question, correct=False)
+    QuestionTally.objects.filter(classroom=room).update(times=7)  # no signal: out of step
+    out = io.StringIO()
+    call_command("recount", stdout=out)
+    assert f"Recounted class {room.pk} (" in out.getvalue()
+    assert f"class {other.pk} " not in out.getvalue()
+    assert "2 classes checked, 1 recounted." in out.getvalue()
+    assert_counts_match(room, other)
+
+
+def test_recount_names_a_class_id_that_does_not_exist(room):
+    with pytest.raises(CommandError, match=f"No class has the id {room.pk + 1}"):
+        call_command("recount", str(room.pk), str(room.pk + 1))
