@@ -22,7 +22,10 @@ async (buttonId) => {
   };
   const pending = () => [...document.querySelectorAll(".chart__plot")]
     .some((plot) => near(plot) && !plot.classList.contains("is-drawn"));
-  while (pending()) await new Promise((resolve) => setTimeout(resolve, 1));
+  const deadline = started + 5000;  // a chart that never draws ends the wait, not the bench
+  while (pending() && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
   return [seen, performance.now() - started];
 }
 """

@@ -8,7 +8,8 @@
   // plotly owns a chart's children: morphing them would remove its drawing. Only the chart's
   // data changes hands; charts.js redraws it from there (htmx:load follows every swap).
   function keepPlot(oldNode, newNode) {
-    if (!oldNode.dataset || oldNode.dataset.figure === undefined || !newNode.dataset) return true;
+    if (!oldNode.dataset || oldNode.dataset.figure === undefined) return true;
+    if (!newNode.dataset || newNode.dataset.figure === undefined) return true;
     if (oldNode.dataset.figure !== newNode.dataset.figure) {
       oldNode.dataset.figure = newNode.dataset.figure;
       oldNode.classList.remove("is-drawn");
