@@ -249,7 +249,8 @@ class TestHtmx:
         assert "Why these numbers?" in response.text
         assert "Each instance</th>" not in response.text  # no ledger table
         ledger = re.search(
-            r'<details class="ledger" hx-get="([^"]+)" hx-trigger="toggle once"', response.text
+            r'<details class="ledger" id="sim-ledger" hx-get="([^"]+)" hx-trigger="toggle once"',
+            response.text,
         )
         assert (
             html.unescape(ledger[1])
