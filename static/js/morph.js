@@ -17,6 +17,13 @@
     return false;
   }
 
+  // A chart's table that a learner opened stays open while they change the stack, showing the
+  // new numbers: for a screen reader user the table is the chart. (Other disclosures close, as
+  // the server sends them: the ledger fetches its tables when it is opened.)
+  function keepOpenTable(attribute, element) {
+    return !(attribute === "open" && element.classList.contains("chart__table"));
+  }
+
   var styles = { morph: "outerHTML", "morph:outerHTML": "outerHTML", "morph:innerHTML": "innerHTML" };
 
   window.htmx.defineExtension("morph", {
@@ -25,7 +32,7 @@
       if (!styles[swapStyle]) return false;
       return window.Idiomorph.morph(target, fragment.children, {
         morphStyle: styles[swapStyle],
-        callbacks: { beforeNodeMorphed: keepPlot },
+        callbacks: { beforeNodeMorphed: keepPlot, beforeAttributeUpdated: keepOpenTable },
       });
     },
   });

@@ -354,3 +354,16 @@ def test_a_chart_hardly_in_sight_is_redrawn_just_after_the_paint(browser_page, s
     page.wait_for_selector("#chart-density.is-drawn")
     assert page.evaluate(DRAWN_FROM_ITS_DATA, "chart-density")  # never left showing the old stack
     assert csp_violations(page) == []
+
+
+def test_a_chart_table_the_learner_opened_stays_open_with_the_new_numbers(browser_page, site):
+    page = browser_page
+    page.goto(site + "/simulator/?stack=" + ",".join(engine.PRESETS["container"].layers))
+    table = page.locator("#chart-shares ~ details.chart__table")
+    table.locator("summary").click()
+    assert table.get_attribute("open") is not None
+    press_button(page, "preset-vm")
+    assert table.get_attribute("open") is not None  # still open after the update
+    assert engine.LAYERS["guest-os"].name in table.locator("tbody").inner_text()
+    assert page.locator(".ledger").get_attribute("open") is None  # others close, as sent
+    assert csp_violations(page) == []
