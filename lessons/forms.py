@@ -48,6 +48,12 @@ class KeyedCheckboxes(KeyedOptions, forms.CheckboxSelectMultiple):
     pass
 
 
+class FlatSelect(forms.Select):
+    """Django's select, its options written in one template instead of an include each."""
+
+    template_name = "lessons/widgets/select.html"
+
+
 class OneChoiceField(forms.ChoiceField):
     """A choice whose "not one of the choices" message quotes at most a short piece of input."""
 
@@ -206,7 +212,7 @@ class OrderingForm(AnswerForm):
                 label=f"Position {n}{where}",
                 choices=options,
                 required=False,
-                widget=forms.Select(attrs={"required": True}),
+                widget=FlatSelect(attrs={"required": True}),
                 error_messages={
                     "invalid_choice": "Those positions name a layer this question does not "
                     "have. Reload the page."
@@ -242,6 +248,7 @@ class ChallengeForm(AnswerForm):
                 label=f"Layer {n}" + (" (bottom)" if n == 1 else ""),
                 choices=options,
                 required=False,
+                widget=FlatSelect,
                 # The value goes in as a parameter, cut short by OneChoiceField.
                 error_messages={"invalid_choice": messages.unknown_layer("%(value)s")},
             )

@@ -2,6 +2,7 @@
 a learner's words; echoes of what was sent are short; the rendered form holds no answer key."""
 
 import pytest
+from django import forms as dj_forms
 from django.http import QueryDict
 from pytest_django.asserts import assertInHTML
 
@@ -98,6 +99,20 @@ class TestRendering:
         # scanned the template libraries and parsed Django's widget templates again.
         assert first.renderer is second.renderer
         assert first.renderer.engine is second.renderer.engine
+
+    @pytest.mark.parametrize("value", ["", "a", "b"])
+    def test_our_select_writes_what_djangos_own_select_writes(self, value):
+        choices = [("", "(empty)"), ("a", "Apple & pear"), ("b", "Banana")]
+        written = [
+            " ".join(
+                widget(attrs={"required": True}, choices=choices)
+                .render("pick", value, {"id": "id_pick"}, forms.Renderer())
+                .split()
+            )
+            for widget in (forms.FlatSelect, dj_forms.Select)
+        ]
+        assert written[0] == written[1]  # the same markup, give or take blank lines
+        assert f'value="{value}" selected' in written[0]
 
     def test_true_or_false_ids_carry_the_questions_anchor(self):
         html = str(forms.answer_form(question("truefalse", answer=True), []))
