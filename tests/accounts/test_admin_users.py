@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from cvm_site import accounts
 from cvm_site.accounts import MIXED_SCRIPTS, USERNAME_TAKEN
 from cvm_site.models import AccountName
 
@@ -89,3 +90,25 @@ def test_a_user_may_be_renamed_to_another_casing_of_their_own_name(admin_client,
     assert change_user(admin_client, ada, username="Ada").status_code == 302
     assert AccountName.objects.get(user=ada).key == "ada"
     assert User.objects.get(pk=ada.pk).username == "Ada"
+
+
+def test_a_look_alike_saved_at_the_same_instant_is_a_form_error_not_a_500(
+    admin_client, ada, monkeypatch
+):
+    """The other staff member's save lands between this form's check and its insert: the check
+    is passed once (as it was, before "ada" existed) and the database's key refuses the name."""
+    real = accounts.check_username
+    calls = []
+
+    def passes_the_first_time(username, instance=None):
+        calls.append(username)
+        if len(calls) > 1:
+            real(username, instance)
+
+    monkeypatch.setattr(accounts, "check_username", passes_the_first_time)
+    before = User.objects.count()
+    response = add_user(admin_client, "ADA")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["username"] == [USERNAME_TAKEN]
+    assert User.objects.count() == before
+    assert calls == ["ADA", "ADA"]  # refused by the key, then by the check on the second pass
