@@ -23,7 +23,8 @@ class Command(BaseCommand):
             rooms = rooms.filter(pk__in=class_ids)
             missing = sorted(set(class_ids) - set(rooms.values_list("pk", flat=True)))
             if missing:
-                raise CommandError(f"No class has the id {', '.join(map(str, missing))}.")
+                ids = ", ".join(map(str, missing))
+                raise CommandError(f"No class has the id{'s' if len(missing) > 1 else ''} {ids}.")
         stale = [
             room for room in rooms if tallies.class_counts(room.pk) != tallies.from_answers(room.pk)
         ]
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Recounted class {room.pk} ({room.name}): its counts were out of step."
             )
-        checked = len(class_ids) if class_ids else rooms.count()
+        checked = rooms.count()
         self.stdout.write(
             f"{checked} class{'es' if checked != 1 else ''} checked, {len(stale)} recounted."
         )
